@@ -1,0 +1,77 @@
+"""Plain text, logs and CSV, with encoding detection (UTF-8, UTF-16, cp1251, koi8-r...)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+
+from charset_normalizer import from_bytes
+
+from pdscan.extract import register
+from pdscan.extract.base import ExtractContext
+from pdscan.model import Chunk
+
+BLOCK_CHARS = 256 * 1024
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes of unknown encoding: BOM, then strict UTF-8, then charset-normalizer."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Guess on a sample; whole-file guessing is slow and the encoding does not change mid-file.
+    best = from_bytes(data[:256 * 1024], cp_isolation=["cp1251", "koi8_r", "utf_16", "cp866", "latin_1"]).best()
+    enc = best.encoding if best else "cp1251"
+    return data.decode(enc, errors="replace")
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    """Split text into large blocks at line ends; yield (first line number, block)."""
+    line = 1
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = min(pos + BLOCK_CHARS, n)
+        if end < n:
+            nl = text.rfind("\n", pos, end)
+            if nl > pos:
+                end = nl + 1
+        block = text[pos:end]
+        yield line, block
+        line += block.count("\n")
+        pos = end
+
+
+@register("text/plain")
+def extract_text(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    text = decode(data)
+    for line, block in _blocks(text):
+        ctx.check_deadline()
+        yield Chunk(text=block, location=f"line {line}", member=ctx.member, line=line)
+
+
+@register("text/csv")
+def extract_csv(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    """One chunk per row, cells joined by tabs; the header row is context for every row."""
+    text = decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=";,\t|")
+    except csv.Error:
+        dialect = csv.excel
+    header = ""
+    for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        if i % 1000 == 0:
+            ctx.check_deadline()
+        if not row:
+            continue
+        row_text = "\t".join(row)
+        if i == 1:
+            header = row_text
+        yield Chunk(text=row_text, location=f"row {i}", member=ctx.member, context=header if i > 1 else "")
