@@ -1,0 +1,215 @@
+"""Command line: `pdscan scan ...` and the other commands. Messages in Russian, English with --lang en."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+
+import click
+
+from pdscan.extract import Limits
+from pdscan.i18n import t
+
+EXIT_CLEAN, EXIT_FOUND, EXIT_FAILED = 0, 1, 2
+log = logging.getLogger("pdscan")
+
+
+def _setup_logging(log_file: str | None, quiet: bool) -> None:
+    handlers: list[logging.Handler] = []
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    if not quiet:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    logging.basicConfig(
+        level=logging.INFO if log_file else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        handlers=handlers or [logging.NullHandler()],
+        force=True,
+    )
+
+
+def _lang_option(f):
+    def set_lang(ctx, param, value):
+        if value:
+            os.environ["PDSCAN_LANG"] = value
+        return value
+
+    return click.option(
+        "--lang",
+        type=click.Choice(["ru", "en"]),
+        expose_value=False,
+        callback=set_lang,
+        is_eager=True,
+        help="Язык сообщений и отчётов (ru по умолчанию).",
+    )(f)
+
+
+class _Group(click.Group):
+    """Turns any unexpected exception into a clear message and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("\nпрервано пользователем", err=True)
+            sys.exit(EXIT_FAILED)
+        except Exception as e:  # noqa: BLE001 — last line of defence for scheduled runs
+            log.debug("fatal", exc_info=True)
+            click.echo(f"pdscan: ошибка: {e}", err=True)
+            sys.exit(EXIT_FAILED)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pdscan")
+def main() -> None:
+    """pdscan — поиск персональных данных (152-ФЗ) в файлах и сетевых папках."""
+
+
+class _Progress:
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, summary) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.enabled and now - self.last > 0.2:
+            self.last = now
+            sys.stderr.write("\r" + t("progress", n=summary.files_seen))
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+@main.command()
+@click.argument("roots", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Формат вывода.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Файл для вывода (создаётся с правами 0600).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Число процессов (по умолчанию — число ядер).",
+)
+@click.option(
+    "--policy", "policy_file", type=click.Path(exists=True, dir_okay=False), help="Файл политики (YAML)."
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Дата оценки сроков, ГГГГ-ММ-ДД (по умолчанию сегодня).",
+)
+@click.option(
+    "--ner",
+    type=click.Choice(["fast", "deep", "off"]),
+    default="fast",
+    show_default=True,
+    help="Поиск ФИО, адресов и дат рождения: fast, deep (медленнее, natasha) или off.",
+)
+@click.option("--no-ocr", is_flag=True, help="Не распознавать текст на изображениях.")
+@click.option(
+    "--follow-symlinks", is_flag=True, help="Следовать символическим ссылкам (с защитой от циклов)."
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Предел размера файла, МБ.",
+)
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    help="Предел времени на файл, с.",
+)
+@click.option(
+    "--archive-depth",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Глубина вложенности архивов.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Без прогресса и сообщений (для cron).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Журнал работы.")
+@_lang_option
+def scan(
+    roots,
+    fmt,
+    output,
+    jobs,
+    policy_file,
+    as_of,
+    ner,
+    no_ocr,
+    follow_symlinks,
+    max_file_size,
+    file_timeout,
+    archive_depth,
+    quiet,
+    log_file,
+):
+    """Найти персональные данные в ROOT (папки, файлы, smb://host/share/path)."""
+    from pdscan.output import make_writer
+    from pdscan.scan import ScanOptions, run_scan
+
+    _setup_logging(log_file, quiet)
+    for r in roots:
+        if not r.startswith("smb://") and not os.path.lexists(r):
+            raise click.BadParameter(f"путь не найден: {r}", param_hint="ROOT")
+    policy = None
+    if policy_file:
+        from pdscan.policy import PolicyError, load_policy
+
+        try:
+            policy = load_policy(policy_file)
+        except PolicyError as e:
+            raise click.UsageError(str(e)) from None
+    limits = Limits(
+        max_file_bytes=max_file_size * 1024 * 1024,
+        file_timeout=file_timeout,
+        max_archive_depth=archive_depth,
+        ocr=not no_ocr,
+    )
+    options = ScanOptions(
+        jobs=jobs if jobs is not None else (os.cpu_count() or 1),
+        limits=limits,
+        follow_symlinks=follow_symlinks,
+        ner=ner,
+        policy=policy,
+        as_of=as_of.date() if as_of else dt.date.today(),
+    )
+    writer, stream = make_writer(fmt, output)
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    try:
+        summary = run_scan(list(roots), options, writer.write, on_progress=progress)
+    finally:
+        progress.done()
+    writer.close(summary.to_dict())
+    if stream is not sys.stdout:
+        stream.close()
+    log.info("scan done: %s", summary.to_dict())
+    sys.exit(EXIT_FOUND if summary.new_items else EXIT_CLEAN)

@@ -1,0 +1,427 @@
+"""Archives: zip, 7z, tar, gz/bz2/xz, rar. Members are extracted recursively via ctx.nested.
+
+Guards count the bytes actually decompressed, never the sizes written in headers:
+entries per archive, bytes per entry, bytes per outer file (ctx.taken, shared by all
+nesting levels) and the compression ratio of each entry. A bomb ends as LimitExceeded,
+which aborts the whole file (the chunks yielded so far still count). A corrupt or
+encrypted member is noted in ctx.errors and the other members are read.
+"""
+
+from __future__ import annotations
+
+import bz2
+import io
+import lzma
+import os
+import struct
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from pdscan.extract import register
+from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
+from pdscan.model import Chunk
+
+BLOCK = 256 * 1024
+# The ratio guard only judges entries past this size: small text compresses well legitimately.
+RATIO_FLOOR = 1024 * 1024
+
+# Errors a damaged member raises inside the libraries we use.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    tarfile.TarError,
+)
+
+
+class Guard:
+    """Counts real decompressed bytes of one archive against the limits."""
+
+    def __init__(self, ctx: ExtractContext) -> None:
+        self.ctx = ctx
+        self.limits = ctx.limits
+        self.entries = 0
+
+    def entry(self) -> None:
+        self.entries += 1
+        if self.entries > self.limits.max_archive_entries:
+            raise LimitExceeded(f"в архиве больше {self.limits.max_archive_entries} элементов")
+        self.ctx.check_deadline()
+
+    def add(self, produced: int, entry_total: int, compressed: int) -> None:
+        """Account `produced` new bytes of an entry that has yielded `entry_total` so far."""
+        lim = self.limits
+        self.ctx.taken.value += produced
+        if self.ctx.taken.value > lim.max_total_bytes:
+            raise LimitExceeded(
+                f"распакованный объём превысил {lim.max_total_bytes // (1024 * 1024)} МБ (возможна zip-бомба)"
+            )
+        if entry_total > RATIO_FLOOR and entry_total > lim.max_ratio * max(compressed, 1):
+            raise LimitExceeded(
+                f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)"
+            )
+
+
+class EntryTooBig(ExtractError):
+    """One member is over max_entry_bytes: skip it, read the others."""
+
+
+def read_stream(
+    f: BinaryIO, guard: Guard, compressed: int, compressed_now: Callable[[], int] | None = None
+) -> bytes:
+    """Read a decompressing stream in blocks, counting real bytes against the limits.
+
+    `compressed` is the compressed size of the entry; `compressed_now`, when given, tells
+    how much compressed input was consumed so far (a tighter ratio for single streams).
+    """
+    out = bytearray()
+    max_entry = guard.limits.max_entry_bytes
+    while True:
+        block = f.read(BLOCK)
+        if not block:
+            return bytes(out)
+        out += block
+        guard.add(len(block), len(out), compressed_now() if compressed_now else compressed)
+        if len(out) > max_entry:
+            raise EntryTooBig(f"элемент больше {max_entry // (1024 * 1024)} МБ, не прочитан")
+
+
+def _member_error(ctx: ExtractContext, name: str, e: BaseException) -> None:
+    where = f"{ctx.member}!/{name}" if ctx.member else name
+    if isinstance(e, ExtractError):
+        msg = str(e)
+    elif "password" in str(e).lower() or "encrypt" in str(e).lower():
+        msg = "элемент зашифрован"
+    else:
+        msg = f"элемент повреждён ({type(e).__name__})"
+    ctx.errors.append(f"{where}: {msg}")
+
+
+def _nested(data: bytes, name: str, ctx: ExtractContext) -> Iterator[Chunk]:
+    """Extract one member; depth overflow is a note for that member, not the end of the file."""
+    assert ctx.nested is not None
+    try:
+        yield from ctx.nested(data, name, ctx)
+    except LimitExceeded as e:
+        if "глубина" not in str(e):
+            raise
+        _member_error(ctx, name, e)
+    except (EncryptedError, EntryTooBig) as e:
+        _member_error(ctx, name, e)
+    except ExtractError as e:
+        _member_error(ctx, name, e)
+
+
+def _all_encrypted(total: int, encrypted: int) -> None:
+    if total and encrypted == total:
+        raise EncryptedError("архив зашифрован")
+
+
+# ---------------------------------------------------------------- zip
+
+
+def zip_name(info: zipfile.ZipInfo) -> str:
+    """Member name; old Russian archives store names in cp866 without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("cp866")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def check_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
+    """Entries whose data overlap (one compressed stream shared by many entries) are a bomb."""
+    prev_end = -1
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset < prev_end:
+            raise LimitExceeded("перекрывающиеся элементы zip (zip-бомба)")
+        # 30 bytes of local header plus the name; the local extra field may add more.
+        prev_end = info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "surrogateescape"))
+        prev_end += info.compress_size
+        if info.header_offset > size:
+            raise ExtractError("повреждённый zip: смещение за концом файла")
+
+
+def iter_zip(data: bytes, ctx: ExtractContext) -> Iterator[tuple[str, bytes]]:
+    """Yield (name, bytes) of every readable file member of a zip under the guards."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as e:
+        raise ExtractError(f"повреждённый zip-архив ({type(e).__name__})") from e
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > ctx.limits.max_archive_entries:
+            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+        check_overlap(infos, len(data))
+        guard = Guard(ctx)
+        encrypted = 0
+        for info in infos:
+            guard.entry()
+            name = zip_name(info)
+            if info.flag_bits & 0x1:
+                encrypted += 1
+                ctx.errors.append(f"{_where(ctx, name)}: элемент зашифрован")
+                continue
+            try:
+                with zf.open(info) as f:
+                    body = read_stream(f, guard, info.compress_size)
+            except LimitExceeded:
+                raise
+            except (EntryTooBig, *_MEMBER_ERRORS) as e:
+                _member_error(ctx, name, e)
+                continue
+            yield name, body
+        _all_encrypted(len(infos), encrypted)
+
+
+def _where(ctx: ExtractContext, name: str) -> str:
+    return f"{ctx.member}!/{name}" if ctx.member else name
+
+
+@register("application/zip")
+def extract_zip(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    for name, body in iter_zip(data, ctx):
+        yield from _nested(body, name, ctx)
+
+
+# ---------------------------------------------------------------- 7z
+
+
+@register("application/x-7z-compressed")
+def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    import py7zr
+    from py7zr.exceptions import Bad7zFile, PasswordRequired, UnsupportedCompressionMethodError
+
+    guard = Guard(ctx)
+    try:
+        arc = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
+    except PasswordRequired as e:  # encrypted headers: even the names are hidden
+        raise EncryptedError("архив зашифрован") from e
+    except (Bad7zFile, *_MEMBER_ERRORS) as e:
+        if "password" in str(e).lower():
+            raise EncryptedError("архив зашифрован") from e
+        raise ExtractError(f"повреждённый 7z-архив ({type(e).__name__})") from e
+    with arc:
+        files = [f for f in arc.list() if not f.is_directory]
+        if len(files) > ctx.limits.max_archive_entries:
+            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+        if files and arc.needs_password():
+            raise EncryptedError("архив зашифрован")
+        compressed = len(data)
+        factory = _SevenZipFactory(guard, compressed)
+        try:
+            arc.extract(factory=factory)
+        except (LimitExceeded, EntryTooBig):
+            raise
+        except (PasswordRequired, UnsupportedCompressionMethodError, Bad7zFile, *_MEMBER_ERRORS) as e:
+            # A solid block broke: what was decompressed before it is still read.
+            ctx.errors.append(f"{_where(ctx, '*')}: часть 7z-архива не прочитана ({type(e).__name__})")
+    for name, body in factory.done:
+        yield from _nested(body, name, ctx)
+
+
+class _SevenZipWriter:
+    """Receives one member from py7zr; counts bytes as they are written."""
+
+    def __init__(self, factory: _SevenZipFactory, name: str) -> None:
+        self.factory = factory
+        self.name = name
+        self.buf = bytearray()
+
+    def write(self, s: bytes | bytearray) -> int:
+        self.buf += s
+        guard = self.factory.guard
+        # A 7z entry has no compressed size of its own (solid blocks): judge the whole archive.
+        guard.add(len(s), self.factory.produced + len(self.buf), self.factory.compressed)
+        if len(self.buf) > guard.limits.max_entry_bytes:
+            raise LimitExceeded(f"элемент {self.name} больше {guard.limits.max_entry_bytes // 2**20} МБ")
+        return len(s)
+
+    def read(self, size: int | None = None) -> bytes:
+        return b""
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def size(self) -> int:
+        return len(self.buf)
+
+    def close(self) -> None:
+        self.factory.produced += len(self.buf)
+        self.factory.done.append((self.name, bytes(self.buf)))
+        self.buf = bytearray()
+
+
+class _SevenZipFactory:
+    def __init__(self, guard: Guard, compressed: int) -> None:
+        self.guard = guard
+        self.compressed = compressed
+        self.produced = 0
+        self.done: list[tuple[str, bytes]] = []
+
+    def create(self, filename: str) -> _SevenZipWriter:
+        self.guard.entry()
+        return _SevenZipWriter(self, filename)
+
+
+# ---------------------------------------------------------------- tar
+
+
+@register("application/x-tar")
+def extract_tar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    try:
+        tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
+    except (tarfile.TarError, OSError, EOFError) as e:
+        raise ExtractError(f"повреждённый tar-архив ({type(e).__name__})") from e
+    guard = Guard(ctx)
+    with tf:
+        while True:
+            try:
+                info = tf.next()
+            except (tarfile.TarError, OSError, EOFError, ValueError) as e:
+                ctx.errors.append(f"{_where(ctx, '*')}: tar-архив повреждён, прочитан частично")
+                del e
+                break
+            if info is None:
+                break
+            if not info.isfile():
+                continue
+            guard.entry()
+            try:
+                f = tf.extractfile(info)
+                if f is None:
+                    continue
+                # A tar member is stored, not compressed; a sparse member is judged by its stored size.
+                body = read_stream(f, guard, max(info.size if not info.issparse() else 1, 1))
+            except LimitExceeded:
+                raise
+            except (EntryTooBig, *_MEMBER_ERRORS) as e:
+                _member_error(ctx, info.name, e)
+                continue
+            yield from _nested(body, info.name, ctx)
+
+
+# ---------------------------------------------------------------- single-stream compressors
+
+
+class _CountingInput(io.RawIOBase):
+    """Counts the compressed bytes a decompressor has pulled, for an honest ratio."""
+
+    def __init__(self, data: bytes) -> None:
+        self._f = io.BytesIO(data)
+        self.pulled = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[override]
+        n = self._f.readinto(b)
+        self.pulled += n
+        return n
+
+
+def _inner_name(name: str, exts: tuple[str, ...]) -> str:
+    base = os.path.basename(name) or "data"
+    low = base.lower()
+    for ext in exts:
+        if low.endswith(ext):
+            return base[: -len(ext)] or "data"
+    if low.endswith((".tgz", ".tbz2", ".txz")):
+        return base[:-4] + ".tar"
+    return base
+
+
+def _single_stream(data: bytes, ctx: ExtractContext, opener, exts: tuple[str, ...], label: str) -> Iterator[Chunk]:
+    src = _CountingInput(data)
+    guard = Guard(ctx)
+    guard.entry()
+    try:
+        with opener(io.BufferedReader(src, BLOCK)) as f:
+            body = read_stream(f, guard, len(data), lambda: src.pulled)
+    except EntryTooBig as e:
+        raise LimitExceeded(str(e)) from e
+    except LimitExceeded:
+        raise
+    except _MEMBER_ERRORS as e:
+        raise ExtractError(f"повреждённый {label}-файл ({type(e).__name__})") from e
+    name = _inner_name(ctx.name, exts)
+    from pdscan.extract.sniff import sniff
+
+    if sniff(body, name) == "application/x-tar":
+        # a.tar.gz: members sit right under the outer file, not under a synthetic "a.tar".
+        yield from extract_tar(body, ctx)
+        return
+    yield from _nested(body, name, ctx)
+
+
+@register("application/gzip")
+def extract_gz(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    import gzip
+
+    yield from _single_stream(data, ctx, lambda f: gzip.GzipFile(fileobj=f), (".gz", ".gzip"), "gzip")
+
+
+@register("application/x-bzip2")
+def extract_bz2(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    yield from _single_stream(data, ctx, lambda f: bz2.BZ2File(f), (".bz2",), "bzip2")
+
+
+@register("application/x-xz", "application/x-lzma")
+def extract_xz(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    yield from _single_stream(data, ctx, lambda f: lzma.LZMAFile(f), (".xz", ".lzma"), "xz")
+
+
+# ---------------------------------------------------------------- rar
+
+
+@register("application/x-rar", "application/vnd.rar", "application/x-rar-compressed")
+def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    import rarfile
+
+    try:
+        rarfile.tool_setup()
+    except rarfile.RarCannotExec as e:
+        raise ExtractError("для чтения RAR нужна программа unrar (или unar, bsdtar)") from e
+    try:
+        rf = rarfile.RarFile(io.BytesIO(data))
+    except rarfile.PasswordRequired as e:
+        raise EncryptedError("архив зашифрован") from e
+    except (rarfile.Error, *_MEMBER_ERRORS) as e:
+        raise ExtractError(f"повреждённый rar-архив ({type(e).__name__})") from e
+    with rf:
+        infos = [i for i in rf.infolist() if not i.is_dir()]
+        if len(infos) > ctx.limits.max_archive_entries:
+            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+        guard = Guard(ctx)
+        encrypted = 0
+        for info in infos:
+            guard.entry()
+            name = info.filename
+            if info.needs_password():
+                encrypted += 1
+                ctx.errors.append(f"{_where(ctx, name)}: элемент зашифрован")
+                continue
+            try:
+                with rf.open(info) as f:
+                    body = read_stream(f, guard, max(info.compress_size, 1))
+            except LimitExceeded:
+                raise
+            except (EntryTooBig, rarfile.Error, *_MEMBER_ERRORS) as e:
+                _member_error(ctx, name, e)
+                continue
+            yield from _nested(body, name, ctx)
+        _all_encrypted(len(infos), encrypted)
