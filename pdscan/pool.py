@@ -71,7 +71,7 @@ def run_pool(
         for ref in refs:
             yield scanner.scan(ref)
         return
-    hard_timeout = config.limits.file_timeout * 1.5 + 10
+    hard_timeout = config.limits.file_timeout * 1.5 + 5
     workers = [_Worker(config) for _ in range(jobs)]
     pending = iter(refs)
     exhausted = False
