@@ -66,9 +66,7 @@ class Guard:
                 f"распакованный объём превысил {lim.max_total_bytes // (1024 * 1024)} МБ (возможна zip-бомба)"
             )
         if entry_total > RATIO_FLOOR and entry_total > lim.max_ratio * max(compressed, 1):
-            raise LimitExceeded(
-                f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)"
-            )
+            raise LimitExceeded(f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)")
 
 
 class EntryTooBig(ExtractError):
@@ -345,7 +343,9 @@ def _inner_name(name: str, exts: tuple[str, ...]) -> str:
     return base
 
 
-def _single_stream(data: bytes, ctx: ExtractContext, opener, exts: tuple[str, ...], label: str) -> Iterator[Chunk]:
+def _single_stream(
+    data: bytes, ctx: ExtractContext, opener, exts: tuple[str, ...], label: str
+) -> Iterator[Chunk]:
     src = _CountingInput(data)
     guard = Guard(ctx)
     guard.entry()
