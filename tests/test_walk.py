@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-
-import pytest
+from contextlib import contextmanager
 
 from pdscan.sources.local import WalkError, read_local, walk_local
 
@@ -52,17 +51,33 @@ def test_follow_symlinks_survives_a_loop(tmp_path):
     assert _files(items) == ["d/f.txt"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
-def test_unreadable_directory_is_an_error_record(tmp_path):
-    (tmp_path / "closed").mkdir()
-    (tmp_path / "closed" / "f.txt").write_text("x")
-    os.chmod(tmp_path / "closed", 0)
+@contextmanager
+def _as_nobody():
+    """Root reads every directory: act as an unprivileged user meanwhile (the saved uid lets us back)."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(65534)
+    os.seteuid(65534)
     try:
-        items = list(walk_local([str(tmp_path)]))
+        yield
     finally:
-        os.chmod(tmp_path / "closed", 0o755)
-    errors = [i for i in items if isinstance(i, WalkError)]
-    assert errors and errors[0].error == "доступ запрещён"
+        os.seteuid(0)
+        os.setegid(0)
+
+
+def test_unreadable_directory_is_an_error_record_and_the_walk_goes_on(tmp_path):
+    share = tmp_path / "share"
+    (share / "closed").mkdir(parents=True)
+    (share / "closed" / "f.txt").write_text("x")
+    (share / "open.txt").write_text("x")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(share, 0o755)
+    os.chmod(share / "closed", 0)
+    with _as_nobody():
+        items = list(walk_local([str(share)]))
+    assert WalkError(str(share / "closed"), "доступ запрещён") in items
+    assert _files(items) == ["open.txt"]
 
 
 def test_non_utf8_name_round_trips(tmp_path):
