@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from contextlib import contextmanager
+from pathlib import Path
 
 from pdscan.sources.local import WalkError, read_local, walk_local
 
@@ -66,16 +69,20 @@ def _as_nobody():
         os.setegid(0)
 
 
-def test_unreadable_directory_is_an_error_record_and_the_walk_goes_on(tmp_path):
-    share = tmp_path / "share"
-    (share / "closed").mkdir(parents=True)
+def test_unreadable_directory_is_an_error_record_and_the_walk_goes_on():
+    # Not under tmp_path: pytest's base dir is 0700, which the unprivileged user cannot enter.
+    share = Path(tempfile.mkdtemp(prefix="pdscan-perm-"))
+    os.chmod(share, 0o755)
+    (share / "closed").mkdir()
     (share / "closed" / "f.txt").write_text("x")
     (share / "open.txt").write_text("x")
-    os.chmod(tmp_path, 0o755)
-    os.chmod(share, 0o755)
     os.chmod(share / "closed", 0)
-    with _as_nobody():
-        items = list(walk_local([str(share)]))
+    try:
+        with _as_nobody():
+            items = list(walk_local([str(share)]))
+    finally:
+        os.chmod(share / "closed", 0o755)
+        shutil.rmtree(share)
     assert WalkError(str(share / "closed"), "доступ запрещён") in items
     assert _files(items) == ["open.txt"]
 
