@@ -94,7 +94,3 @@ class FileResult:
     bytes_read: int = 0
     persons: int = 0  # distinct people the file concerns
     violations: list[Violation] = field(default_factory=list)
-
-    @property
-    def has_pd(self) -> bool:
-        return bool(self.findings)
