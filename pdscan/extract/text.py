@@ -14,6 +14,7 @@ from pdscan.extract.base import ExtractContext
 from pdscan.model import Chunk
 
 BLOCK_CHARS = 256 * 1024
+csv.field_size_limit(64 * 1024 * 1024)  # a cell may hold a whole letter; the default 128 KB raises
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -27,7 +28,9 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     # Guess on a sample; whole-file guessing is slow and the encoding does not change mid-file.
-    best = from_bytes(data[:256 * 1024], cp_isolation=["cp1251", "koi8_r", "utf_16", "cp866", "latin_1"]).best()
+    best = from_bytes(
+        data[: 256 * 1024], cp_isolation=["cp1251", "koi8_r", "utf_16", "cp866", "latin_1"]
+    ).best()
     enc = best.encoding if best else "cp1251"
     return data.decode(enc, errors="replace")
 
@@ -66,12 +69,26 @@ def extract_csv(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     except csv.Error:
         dialect = csv.excel
     header = ""
-    for i, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+    reader = csv.reader(io.StringIO(text), dialect)
+    i = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            # A malformed record (e.g. a runaway quote): the rest is read as plain lines.
+            rest = "\n".join(text.splitlines()[reader.line_num :])
+            yield Chunk(
+                text=rest, location=f"line {reader.line_num + 1}", member=ctx.member, line=reader.line_num + 1
+            )
+            return
+        i += 1
         if i % 1000 == 0:
             ctx.check_deadline()
-        if not row:
+        if not any(c.strip() for c in row):
             continue
         row_text = "\t".join(row)
-        if i == 1:
+        yield Chunk(text=row_text, location=f"row {i}", member=ctx.member, context=header)
+        if not header:
             header = row_text
-        yield Chunk(text=row_text, location=f"row {i}", member=ctx.member, context=header if i > 1 else "")

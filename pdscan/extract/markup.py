@@ -1,0 +1,245 @@
+"""HTML and XML via lxml, JSON via the standard library.
+
+HTML: scripts and styles dropped; tables row by row (header row as context), other text grouped
+by block and located by source line. XML: streamed with iterparse (memory stays flat), each
+element's text and attribute values as "name: value" lines, located by source line. JSON: each
+object's scalar members as "key: value" lines, located by the object's key path ($.staff[3]).
+Markup that does not parse is still read, as plain text: the data is there either way.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterator
+
+from lxml import etree, html
+
+from pdscan.extract import register
+from pdscan.extract.base import ExtractContext
+from pdscan.extract.office import GROUP_CHARS, group_paragraphs, table_rows
+from pdscan.extract.sniff import HTML, JSON, XML
+from pdscan.extract.text import decode, extract_text
+from pdscan.model import Chunk
+
+MAX_JSON_BYTES = 64 * 1024 * 1024  # bigger JSON is read as text: a parsed tree costs ~10× its size
+
+# ---- HTML -------------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_BLOCK = {
+    "p", "div", "br", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "pre",
+    "blockquote", "section", "article", "header", "footer", "address", "title", "option", "hr", "form",
+}  # fmt: skip
+
+
+def _html_text(data: bytes) -> str:
+    """Decode with the page's own charset when it names one, else by detection."""
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    return decode(data)
+
+
+def _cell_text(el: etree._Element) -> str:
+    return " ".join(" ".join(el.itertext()).split())
+
+
+def _html_rows(table: etree._Element) -> Iterator[str]:
+    for tr in table.iter("tr"):
+        if next(tr.iterancestors("table"), None) is not table:
+            continue  # a row of a nested table: part of its cell's text
+        yield "\t".join(_cell_text(c) for c in tr if c.tag in ("td", "th"))
+
+
+def _html_blocks(root: etree._Element) -> Iterator[tuple[int, str]]:
+    """(source line, text) per block of running text, walking the tree once."""
+    buf: list[str] = []
+    line = 0
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK and buf:
+                yield line, " ".join("".join(buf).split())
+                buf = []
+            if not buf:
+                line = el.sourceline or line
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK:
+                if buf:
+                    yield line, " ".join("".join(buf).split())
+                buf = []
+            if el.tail and el is not root:
+                if not buf:
+                    line = el.sourceline or line
+                buf.append(el.tail)
+    if buf:
+        yield line, " ".join("".join(buf).split())
+
+
+@register(HTML, "application/xhtml+xml")
+def extract_html(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    text = _html_text(data)
+    try:
+        root = html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        # ValueError: a str with an XML encoding declaration; etree.ParserError: nothing to parse.
+        try:
+            root = html.document_fromstring(text.encode("utf-8"), parser=html.HTMLParser(encoding="utf-8"))
+        except (etree.ParserError, ValueError):
+            yield from extract_text(data, ctx)
+            return
+    etree.strip_elements(root, "script", "style", etree.Comment, with_tail=False)
+    tables = [t for t in root.iter("table") if next(t.iterancestors("table"), None) is None]
+    for n, table in enumerate(tables, start=1):
+        ctx.check_deadline()
+        yield from table_rows(_html_rows(table), f"table {n}", ctx)
+    for table in tables:
+        table.drop_tree()  # keeps its tail text
+    ctx.check_deadline()
+    yield from group_paragraphs(_html_blocks(root), "line", ctx)
+
+
+# ---- XML --------------------------------------------------------------------------------------
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml_lines(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str]]:
+    """(source line, "name: value") for element text, attributes and mixed-content tails."""
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=True,
+    )
+    n = 0
+    for _, el in events:
+        n += 1
+        if n % 5000 == 0:
+            ctx.check_deadline()
+        line = el.sourceline or 0
+        name = _local(el.tag)
+        attrs = " ".join(f"{_local(k)}: {v}" for k, v in el.attrib.items() if v.strip())
+        own = (el.text or "").strip()
+        if own or attrs:
+            yield line, " ".join(x for x in (name + (":" if own else ""), own, attrs) if x)
+        # Tails of the children still attached (the earlier ones were read when they were freed).
+        for child in el:
+            if child.tail and child.tail.strip():
+                yield child.sourceline or line, child.tail.strip()
+        el.clear(keep_tail=True)
+        # Free earlier siblings; read their tails first (complete now: this element came after them).
+        parent = el.getparent()
+        if parent is not None:
+            while el.getprevious() is not None:
+                prev = el.getprevious()
+                if prev.tail and prev.tail.strip():
+                    yield prev.sourceline or line, prev.tail.strip()
+                del parent[0]
+
+
+@register(XML)
+def extract_xml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    # Chunks are held until the parse ends: if the XML turns out broken, the bytes are read as
+    # plain text instead, and nothing is counted twice. Held text is smaller than the file.
+    try:
+        chunks = list(group_paragraphs(_xml_lines(data, ctx), "line", ctx))
+    except etree.XMLSyntaxError:
+        yield from extract_text(data, ctx)
+        return
+    yield from chunks
+
+
+# ---- JSON -------------------------------------------------------------------------------------
+
+
+def _scalar(v: object) -> str | None:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, int | float):
+        return str(v)
+    return None
+
+
+def _json_chunks(doc: object, root: str, ctx: ExtractContext) -> Iterator[Chunk]:
+    """Each object or array with scalar members becomes Chunks of "key: value" lines at its path."""
+    stack: list[tuple[str, object]] = [(root, doc)]
+    seen = 0
+    while stack:
+        path, node = stack.pop()
+        seen += 1
+        if seen % 2000 == 0:
+            ctx.check_deadline()
+        if isinstance(node, dict):
+            items = [(str(k), v) for k, v in node.items()]
+            child = [(f"{path}.{k}", v) for k, v in items if isinstance(v, dict | list)]
+        elif isinstance(node, list):
+            items = [("", v) for v in node]
+            child = [(f"{path}[{i}]", v) for i, v in enumerate(node) if isinstance(v, dict | list)]
+        else:
+            text = _scalar(node)
+            if text:
+                yield Chunk(text=text, location=path, member=ctx.member)
+            continue
+        lines = []
+        for k, v in items:
+            s = _scalar(v)
+            if s is not None and s.strip():
+                lines.append(f"{k}: {s}" if k else s)
+        # The key naming this node ("passport" in $.staff[3].passport) is context for its values.
+        context = path.rsplit(".", 1)[-1] if "." in path else ""
+        buf: list[str] = []
+        size = 0
+        for ln in lines:
+            buf.append(ln)
+            size += len(ln) + 1
+            if size >= GROUP_CHARS:
+                yield Chunk(text="\n".join(buf), location=path, member=ctx.member, context=context)
+                buf, size = [], 0
+        if buf:
+            yield Chunk(text="\n".join(buf), location=path, member=ctx.member, context=context)
+        stack.extend(reversed(child))
+
+
+@register(JSON)
+def extract_json(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if len(data) > MAX_JSON_BYTES:
+        yield from extract_text(data, ctx)
+        return
+    text = decode(data)
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        yield from _json_lines(data, text, ctx)
+        return
+    yield from _json_chunks(doc, "$", ctx)
+
+
+def _json_lines(data: bytes, text: str, ctx: ExtractContext) -> Iterator[Chunk]:
+    """JSON Lines (one document per line); anything else that does not parse is read as text."""
+    docs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            docs.append((n, json.loads(line)))
+        except ValueError:
+            yield from extract_text(data, ctx)
+            return
+    for n, doc in docs:
+        yield from _json_chunks(doc, f"line {n} $", ctx)
