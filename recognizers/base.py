@@ -5,11 +5,35 @@ Each recognizer is a stock Presidio ``PatternRecognizer`` (patterns, context wor
 for language "ru". pdscan's fast path (``pdscan/detect.py``) uses the same class
 attributes directly: the compiled patterns, ``normalize`` and ``validate_result``,
 and a cheap context check on a window around the match.
+
+Context words are lower-case stems: Presidio's lemma enhancer matches them as
+substrings of lemmas, the fast path as substrings of the lower-cased window, so one
+stem ("паспорт") covers every grammatical form ("паспорта", "паспортом", "загранпаспорт").
 """
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import Pattern, PatternRecognizer
+
+# Latin letters that look like Cyrillic ones (military id series, driver licence series).
+LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTXYabcehkmoptxy", "АВСЕНКМОРТХУавсенкмортху")
+_NON_DIGIT = re.compile(r"\D+")
+
+# No IGNORECASE: Presidio's default would let "по 1234567" pass for a military id series.
+REGEX_FLAGS = re.MULTILINE
+
+
+# Number boundaries: not glued to other digits, nor part of "12.34", "1/2", "40702-810...".
+NUM_START = r"(?<![\d.,/\-])"
+NUM_END = r"(?!\d|[.,/\-]\d)"
+# Spaces inside a number: space, no-break space, narrow no-break space.
+SP = "[ \u00a0\u202f]"
+
+
+def digits(text: str) -> str:
+    return _NON_DIGIT.sub("", text)
 
 
 class RuPatternRecognizer(PatternRecognizer):
@@ -21,17 +45,38 @@ class RuPatternRecognizer(PatternRecognizer):
     # lower-case prefixes (stems) in a window, so list the stem forms too.
     CONTEXT: list[str] = []
     # Phrases that cancel a hit when found in the window ("технический паспорт").
+    # The fast path applies them as the nearest label: a negative phrase that stands
+    # closer before the hit than any context word cancels it.
     NEGATIVE_CONTEXT: list[str] = []
     # True: a hit without a context word is dropped (passport, ОМС, military id...).
     REQUIRES_CONTEXT: bool = False
     # Characters around the match searched for context words by the fast path.
     CONTEXT_WINDOW: int = 80
+    # Fast path: added to the pattern score when a context word is found.
+    CONTEXT_BOOST: float = 0.35
+    # Fast path: the least number of digits a candidate needs to reach this recognizer
+    # (0 with TRIGGER "@": e-mail candidates are found around "@").
+    MIN_DIGITS: int = 7
+    TRIGGER: str = "digits"  # "digits" | "@"
+    # Fast path: an organisation's own contact (letterhead next to КПП/ОГРН/р/с) is not PD.
+    ORG_SENSITIVE: bool = False
+    # Fast path: which entity wins when two hits overlap with equal score (higher wins).
+    PRIORITY: int = 0
 
     def __init__(self, supported_language: str = "ru", **kwargs):
-        kwargs.setdefault("patterns", self.PATTERNS)
+        kwargs.setdefault("patterns", [Pattern(p.name, p.regex, p.score) for p in self.PATTERNS])
         kwargs.setdefault("context", self.CONTEXT)
         kwargs.setdefault("supported_entity", self.ENTITY)
+        kwargs.setdefault("global_regex_flags", REGEX_FLAGS)
         super().__init__(supported_language=supported_language, **kwargs)
+        self.compiled = [(re.compile(p.regex, REGEX_FLAGS), p.score) for p in self.patterns]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Presidio hook. True lifts the score to 1.0 in Presidio, so a recognizer that needs
+        context answers None for a valid value and lets Presidio's context enhancer decide."""
+        if self.normalize(pattern_text) is None:
+            return False
+        return None if self.REQUIRES_CONTEXT else True
 
     def normalize(self, text: str) -> str | None:
         """The canonical form used for the fingerprint, or None when the text is not a value."""

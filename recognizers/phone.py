@@ -1,0 +1,85 @@
+"""PHONE_NUMBER: a Russian (+7) phone number, normalised to "+7XXXXXXXXXX".
+
+Forms: "+7 914 123-45-67", "8 (4234) 32-15-67", "89141234567", "(4232) 22-33-44", and, with a
+context word only, ten bare digits of a mobile number "914 123 45 67". The numbering plan
+(area and mobile codes, lengths) is checked with phonenumbers. A passport or account number
+is not a phone: they fail the plan, or their own label stands nearer than a phone label.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from presidio_analyzer import Pattern
+
+from recognizers.base import NUM_END, RuPatternRecognizer, digits
+
+_S = r"[ \u00a0\u202f\-]?"
+# Area code of 3-5 digits, optionally in parentheses, then the subscriber number.
+_REST = rf"{_S}(?:\(\d{{3,5}}\)|\d{{3,5}}){_S}\d{{1,3}}{_S}\d\d{_S}\d\d"
+_START = r"(?<![\d+.,/\-])"
+
+
+class RuPhoneRecognizer(RuPatternRecognizer):
+    ENTITY = "PHONE_NUMBER"
+    PATTERNS = [
+        Pattern("phone_plus7", rf"(?<![\d+])\+7{_REST}{NUM_END}", 0.6),
+        Pattern("phone_8", rf"{_START}8{_REST}{NUM_END}", 0.55),
+        Pattern("phone_area_parens", rf"{_START}\(\d{{3,5}}\){_S}\d{{1,3}}{_S}\d\d{_S}\d\d{NUM_END}", 0.5),
+        # "7 914 123 45 67" / "79141234567" without the plus: also an 11-digit SNILS shape.
+        Pattern("phone_7", rf"{_START}7{_REST}{NUM_END}", 0.35),
+        Pattern("phone_mobile_bare", rf"{_START}9\d\d{_S}\d{{3}}{_S}\d\d{_S}\d\d{NUM_END}", 0.3),
+    ]
+    CONTEXT = [
+        "тел",  # тел., телефон, телефона, телефону
+        "моб",  # моб., мобильный
+        "сот",  # сот., сотовый
+        "контакт",
+        "звонит",
+        "whatsapp",
+        "viber",
+        "telegram",
+        "phone",
+        "mobile",
+        "факс",
+    ]
+    NEGATIVE_CONTEXT = [
+        "паспорт",
+        "серия",
+        "снилс",
+        "инн",
+        "огрн",
+        "кпп",
+        "бик",
+        "окпо",
+        "октмо",
+        "оквэд",
+        "счет",
+        "счёт",
+        "р/с",
+        "к/с",
+        "лицев",
+        "полис",
+        "омс",
+        "карт",
+        "заказ",
+        "накладн",
+        "договор",
+        "показани",
+    ]
+    MIN_DIGITS = 10
+    ORG_SENSITIVE = True
+    PRIORITY = 3
+
+    def normalize(self, text: str) -> str | None:
+        value = digits(text)
+        if len(value) == 11 and value[0] in "78":
+            value = value[1:]
+        if len(value) != 10:
+            return None
+        try:
+            number = phonenumbers.parse("+7" + value, None)
+        except phonenumbers.NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        return "+7" + value
