@@ -38,7 +38,7 @@ def ole_kind(data: bytes) -> str | None:
     with ole:
         names = {"/".join(e).lower() for e in ole.listdir(streams=True, storages=True)}
     if "encryptedpackage" in names:
-        return "application/x-ooxml-encrypted"  # password-protected docx/xlsx/pptx
+        return "application/encrypted"  # password-protected docx/xlsx/pptx (sniff.ENCRYPTED)
     if "worddocument" in names:
         return "application/msword"
     if "workbook" in names or "book" in names:
@@ -189,12 +189,6 @@ def _cell(v) -> str:
 @register("application/vnd.ms-excel")
 def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     yield from sheet_chunks(data, ctx)
-
-
-@register("application/x-ooxml-encrypted")
-def extract_encrypted_ooxml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
-    raise EncryptedError("документ зашифрован")
-    yield  # pragma: no cover
 
 
 @register("application/x-ole-storage", "application/CDFV2")

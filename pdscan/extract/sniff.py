@@ -154,6 +154,12 @@ def sniff(data: bytes, name: str = "") -> str:
         return ENCRYPTED
     if head[:8] == OLE_MAGIC and ct in _OLE_VAGUE and _ole_encrypted(data):
         return ENCRYPTED
+    if head[:8] == OLE_MAGIC and ct != ENCRYPTED:
+        # OLE2 compound files: libmagic often says only "x-ole-storage"; the streams tell
+        # .doc / .xls / .ppt / .msg apart (pdscan.extract.legacy.ole_kind).
+        from pdscan.extract.legacy import ole_kind
+
+        return ole_kind(data) or ct
     if ct in (ZIP, "application/octet-stream") and head[:4] == b"PK\x03\x04":
         return _zip_kind(data)
     if ct in (DOCX, XLSX, PPTX) or ct.startswith("application/vnd.oasis.opendocument."):
