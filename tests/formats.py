@@ -92,7 +92,7 @@ def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
     """An xlsx made by xlsxwriter; each sheet's rows start at A1. Strings stay strings."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsxwriter.Workbook(str(path), {"default_date_format": "dd.mm.yyyy"})
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
         for i, row in enumerate(rows):

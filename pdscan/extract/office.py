@@ -367,16 +367,18 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
         if "ncrypt" in msg or "assword" in msg:
             raise EncryptedError("файл зашифрован") from None
         raise ExtractError(f"файл {kind} повреждён: {msg[:200]}") from None
+    failed: list[str] = []
     try:
         for name in wb.sheet_names:
             ctx.check_deadline()
             try:
                 sheet = wb.get_sheet_by_name(name)
-            except Exception as e:
-                ctx.errors.append(f"лист «{name}» не прочитан: {str(e)[:200]}")
+            except Exception as e:  # one damaged sheet does not hide the others
+                failed.append(f"лист «{name}» не прочитан: {str(e)[:200]}")
                 continue
-            start = sheet.start
-            row0, col0 = (start[0], start[1]) if start else (0, 0)
+            # python-calamine's iter_rows starts at row 1 (empty rows above the data included) but at
+            # the first used column; tests pin this down.
+            col0 = sheet.start[1] if sheet.start else 0
             header = ""
             for i, row in enumerate(sheet.iter_rows()):
                 if i % 2000 == 0:
@@ -386,12 +388,15 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
                 if first < 0:
                     continue
                 text = "\t".join(cells[first:]).rstrip("\t")
-                loc = f"sheet {name}!{_col_letters(col0 + first)}{row0 + i + 1}"
+                loc = f"sheet {name}!{_col_letters(col0 + first)}{i + 1}"
                 yield Chunk(text=text, location=loc, member=ctx.member, context=header)
                 if not header:
                     header = text
     finally:
         wb.close()
+    if failed and len(failed) == len(wb.sheet_names):
+        raise ExtractError(f"файл {kind} повреждён: {failed[0]}")
+    ctx.errors.extend(failed)
 
 
 @register(XLSX)

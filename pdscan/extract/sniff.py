@@ -52,6 +52,7 @@ _ALIASES = {
     "application/xml": "text/xml",
     "text/x-web-markdown": TEXT,
     "image/x-ms-bmp": "image/bmp",
+    "application/x-ndjson": JSON,
 }
 _TEXT_LIKE = {
     "text/plain",
