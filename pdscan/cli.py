@@ -213,3 +213,8 @@ def scan(
         stream.close()
     log.info("scan done: %s", summary.to_dict())
     sys.exit(EXIT_FOUND if summary.new_items else EXIT_CLEAN)
+
+
+from pdscan.cli_policy import policy_group  # noqa: E402 — registered after main is defined
+
+main.add_command(policy_group)
