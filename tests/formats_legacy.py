@@ -74,3 +74,240 @@ def write_image_pdf(path: Path, images: Sequence) -> Path:
     first, *rest = [im.convert("RGB") for im in images]
     first.save(path, format="PDF", save_all=True, append_images=rest, resolution=200.0)
     return path
+
+
+# ---- legacy Office (OLE2) ------------------------------------------------------------------------
+
+
+def _ole(path: Path, entries: Sequence[tuple[str, bytes | None]]) -> Path:
+    """An OLE2 compound file; an entry with data None is a storage (folder)."""
+    from extract_msg import OleWriter
+
+    w = OleWriter()
+    for name, data in entries:
+        if data is None:
+            w.addEntry(name, storage=True)
+        else:
+            w.addEntry(name, data)
+    w.write(path)
+    return path
+
+
+def write_doc(path: Path, paragraphs: Sequence[str], encrypted: bool = False) -> Path:
+    """A Word 97 .doc: a FIB (nFib 0xC1) and one Unicode piece of text in the piece table.
+
+    Only the records text readers use: catdoc reads it; antiword wants a stylesheet and
+    sections too and refuses it, so the extractor's catdoc fallback is what reads it.
+    """
+    import struct
+
+    text = "\r".join(paragraphs) + "\r"
+    body = text.encode("utf-16-le")
+    fc = 0x800
+    fib = bytearray(fc)
+    struct.pack_into("<HHHHH", fib, 0, 0xA5EC, 0x00C1, 0, 0x0419, 0)  # wIdent, nFib, _, lid ru-RU, pnNext
+    flags = 0x0200 | 0x1000 | (0x0100 if encrypted else 0)  # fWhichTblStm (1Table), fExtChar, fEncrypted
+    struct.pack_into("<H", fib, 10, flags)
+    struct.pack_into("<H", fib, 12, 0x00BF)  # nFibBack
+    struct.pack_into("<II", fib, 0x18, fc, fc + len(body))  # fcMin, fcMac
+    struct.pack_into("<H", fib, 32, 14)  # csw
+    struct.pack_into("<H", fib, 62, 22)  # cslw
+    struct.pack_into("<I", fib, 64, fc + len(body))  # cbMac
+    struct.pack_into("<I", fib, 0x4C, len(text))  # ccpText
+    struct.pack_into("<H", fib, 152, 93)  # cbRgFcLcb
+    plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc, 0)  # CPs, one Pcd (UTF-16 at fc)
+    clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    struct.pack_into("<II", fib, 0x1A2, 0, len(clx))  # fcClx, lcbClx
+    word = bytes(fib) + body
+    word += b"\0" * (-len(word) % 512)
+    return _ole(path, [("WordDocument", word), ("1Table", clx + b"\0" * 512)])
+
+
+def _ppt_rec(ver_inst: int, typ: int, payload: bytes) -> bytes:
+    import struct
+
+    return struct.pack("<HHI", ver_inst, typ, len(payload)) + payload
+
+
+def write_ppt(path: Path, slides: Sequence[Sequence[str]]) -> Path:
+    """A PowerPoint 97 .ppt: Slide containers of TextHeaderAtom + TextCharsAtom (UTF-16) records."""
+    import struct
+
+    body = b""
+    for texts in slides:
+        atoms = b"".join(
+            _ppt_rec(0, 0x0F9F, struct.pack("<I", 1)) + _ppt_rec(0, 0x0FA0, t.encode("utf-16-le"))
+            for t in texts
+        )
+        body += _ppt_rec(0x000F, 0x03EE, atoms)
+    stream = _ppt_rec(0x000F, 0x03E8, b"") + body + _ppt_rec(0, 0x0FF5, b"")
+    return _ole(path, [("PowerPoint Document", stream), ("Current User", b"\0" * 20)])
+
+
+def write_msg(
+    path: Path, subject: str, body: str, sender: str, to: str, attachments: Sequence[tuple[str, bytes]] = ()
+) -> Path:
+    """An Outlook .msg ([MS-OXMSG]): string properties as UTF-16 streams, attachments by value."""
+    import struct
+
+    def u(v: str) -> bytes:
+        return v.encode("utf-16-le")
+
+    def props(header: int, entries: Sequence[tuple[int, int]]) -> bytes:
+        return b"\0" * header + b"".join(struct.pack("<IIQ", tag, 6, val) for tag, val in entries)
+
+    n = len(attachments)
+    entries: list[tuple[str, bytes | None]] = [("__nameid_version1.0", None)]
+    entries += [(f"__nameid_version1.0/__substg1.0_{s}", b"") for s in ("00020102", "00030102", "00040102")]
+    entries += [
+        ("__substg1.0_001A001F", u("IPM.Note")),
+        ("__substg1.0_0037001F", u(subject)),
+        ("__substg1.0_1000001F", u(body)),
+        ("__substg1.0_0C1A001F", u(sender)),
+        ("__substg1.0_0E04001F", u(to)),
+        (
+            "__properties_version1.0",
+            b"\0" * 8 + struct.pack("<IIII", 0, 0, n, n) + props(8, [(0x340D0003, 0x40000)]),
+        ),
+    ]
+    for i, (name, data) in enumerate(attachments):
+        st = f"__attach_version1.0_#{i:08X}"
+        entries += [
+            (st, None),
+            (f"{st}/__substg1.0_37010102", data),
+            (f"{st}/__substg1.0_3707001F", u(name)),
+            (f"{st}/__substg1.0_3704001F", u(name)),
+            (f"{st}/__properties_version1.0", props(8, [(0x37050003, 1), (0x0E200003, len(data))])),
+        ]
+    return _ole(path, entries)
+
+
+def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    """A BIFF8 .xls written by xlwt."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    for name, rows in sheets.items():
+        ws = wb.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                ws.write(r, c, v)
+    wb.save(str(path))
+    return path
+
+
+def write_rtf(path: Path, paragraphs: Sequence[str], codepage: int = 1251) -> Path:
+    """An RTF as Word writes Russian text: \\ansicpg1251 and \\'xx escapes for every non-ASCII byte."""
+    out = [
+        "{\\rtf1\\ansi\\ansicpg" + str(codepage) + r"\deff0{\fonttbl{\f0\fswiss\fcharset204 Arial;}}\f0\fs22 "
+    ]
+    for p in paragraphs:
+        enc = "".join(
+            ch if ord(ch) < 128 else "".join(f"\\'{b:02x}" for b in ch.encode(f"cp{codepage}")) for ch in p
+        )
+        out.append(enc.replace("{", r"\{").replace("}", r"\}") + r"\par" + "\n")
+    out.append("}")
+    path.write_bytes("".join(out).encode("ascii"))
+    return path
+
+
+# ---- OpenDocument -----------------------------------------------------------------------------
+
+
+def write_odt(path: Path, paragraphs: Sequence[str], table: Sequence[Sequence[str]] = ()) -> Path:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentText()
+    for p in paragraphs:
+        doc.text.addElement(P(text=p))
+    if table:
+        t = Table(name="Таблица1")
+        t.addElement(TableColumn(numbercolumnsrepeated=max(len(r) for r in table)))
+        for row in table:
+            tr = TableRow()
+            for v in row:
+                tc = TableCell()
+                tc.addElement(P(text=str(v)))
+                tr.addElement(tc)
+            t.addElement(tr)
+        doc.text.addElement(t)
+    doc.save(str(path))
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    doc = OpenDocumentSpreadsheet()
+    for name, rows in sheets.items():
+        t = Table(name=name)
+        for row in rows:
+            tr = TableRow()
+            for v in row:
+                if isinstance(v, int | float):
+                    tc = TableCell(valuetype="float", value=v)
+                else:
+                    tc = TableCell(valuetype="string")
+                tc.addElement(P(text=str(v)))
+                tr.addElement(tc)
+            t.addElement(tr)
+        doc.spreadsheet.addElement(t)
+    doc.save(str(path))
+    return path
+
+
+def write_odp(path: Path, slides: Sequence[Sequence[str]]) -> Path:
+    from odf.draw import Frame, Page, TextBox
+    from odf.opendocument import OpenDocumentPresentation
+    from odf.style import MasterPage, PageLayout
+    from odf.text import P
+
+    doc = OpenDocumentPresentation()
+    layout = PageLayout(name="PL")
+    doc.automaticstyles.addElement(layout)
+    master = MasterPage(name="Default", pagelayoutname=layout)
+    doc.masterstyles.addElement(master)
+    for i, texts in enumerate(slides, start=1):
+        page = Page(name=f"page{i}", masterpagename=master)
+        frame = Frame(width="20cm", height="10cm", x="1cm", y="1cm")
+        box = TextBox()
+        for t in texts:
+            box.addElement(P(text=t))
+        frame.addElement(box)
+        page.addElement(frame)
+        doc.presentation.addElement(page)
+    doc.save(str(path))
+    return path
+
+
+# ---- mail -------------------------------------------------------------------------------------
+
+
+def write_eml(
+    path: Path,
+    subject: str,
+    body: str,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    html: str = "",
+    sender: str = "Пётр Сидоров <p.sidorov@example.ru>",
+    to: str = "Управляющая компания <uk@example.ru>",
+) -> Path:
+    """A MIME letter by the stdlib: text (and html) body, attachments (name, bytes, mime type)."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    for name, data, mime in attachments:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    path.write_bytes(bytes(msg))
+    return path
