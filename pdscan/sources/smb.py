@@ -1,0 +1,439 @@
+"""SMB shares as a source: roots `smb://host[:port]/share/path`, read-only, with each file's NT ACL.
+
+Walk: one directory listing per folder (name, size, mtime, file id) and, per file, one compound
+CREATE(READ_CONTROL) + QUERY_INFO(SECURITY: owner, group, DACL) + CLOSE — one round trip. The
+security queries of a folder run on a few threads over the same connection, since each is
+latency-bound. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share read/write/delete) + READs.
+
+Sessions are cached per process, keyed by (host, port, user): each worker process of the pool opens
+its own connection, so N workers are N parallel connections to a host.
+"""
+
+from __future__ import annotations
+
+import errno
+import queue
+import threading
+import zlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from pdscan.model import FileRef, Reader
+from pdscan.smbconfig import SmbConfigError, credentials_for, sid_names
+from pdscan.sources.local import WalkError
+from pdscan.sources.ntsd import (
+    DACL_SECURITY_INFORMATION,
+    GROUP_SECURITY_INFORMATION,
+    OWNER_SECURITY_INFORMATION,
+    SecurityDescriptorError,
+    parse_security_descriptor,
+    readers_of,
+    sid_name,
+)
+
+DEFAULT_PORT = 445
+CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a minute
+SD_THREADS = 8  # concurrent security queries per folder (one connection, pipelined)
+FILE_ATTRIBUTE_DIRECTORY = 0x10
+FILE_ATTRIBUTE_REPARSE_POINT = 0x400  # symlinks/junctions: not followed, like local symlinks
+
+
+class SmbError(Exception):
+    """A host, share or folder that cannot be reached; the message is for the user (Russian)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SmbUrl:
+    host: str
+    port: int
+    share: str
+    path: str  # POSIX, no leading or trailing slash; "" for the share's top
+
+    @classmethod
+    def parse(cls, url: str) -> SmbUrl:
+        if not url.lower().startswith("smb://"):
+            raise SmbError(f"не SMB-адрес: {url}")
+        rest = url[6:].replace("\\", "/")
+        hostport, _, tail = rest.partition("/")
+        host, port = hostport, DEFAULT_PORT
+        if hostport.startswith("["):  # [ipv6]:port
+            host, _, p = hostport[1:].partition("]")
+            if p.startswith(":"):
+                port = int(p[1:])
+        elif hostport.count(":") == 1:
+            host, p = hostport.split(":")
+            try:
+                port = int(p)
+            except ValueError:
+                raise SmbError(f"неверный порт в адресе {url}") from None
+        parts = [p for p in tail.split("/") if p]
+        if not host or not parts:
+            raise SmbError(f"адрес должен иметь вид smb://хост[:порт]/папка[/путь]: {url}")
+        return cls(host, port, parts[0], "/".join(parts[1:]))
+
+    def join(self, rel: str) -> str:
+        return "/".join(p for p in (self.path, rel) if p)
+
+    def unc(self, rel: str = "") -> str:
+        p = self.join(rel)
+        return f"\\\\{self.host}\\{self.share}" + ("\\" + p.replace("/", "\\") if p else "")
+
+    def url(self, rel: str = "") -> str:
+        hp = self.host if self.port == DEFAULT_PORT else f"{self.host}:{self.port}"
+        p = self.join(rel)
+        return f"smb://{hp}/{self.share}" + (f"/{p}" if p else "")
+
+
+# ---- sessions (per process) -------------------------------------------------------------------
+
+_lock = threading.Lock()
+_sessions: dict[tuple[str, int, str], dict] = {}
+
+
+def _session(host: str, port: int) -> dict:
+    """smbclient keyword arguments for this host, registering the session once per process."""
+    import smbclient
+
+    try:
+        creds = credentials_for(host)
+    except SmbConfigError as e:
+        raise SmbError(str(e)) from None
+    if creds is None:
+        raise SmbError(
+            "не заданы учётные данные SMB: PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD или файл smb.ini (см. README)"
+        )
+    key = (host.lower(), port, creds.username)
+    with _lock:
+        kw = _sessions.get(key)
+        if kw is not None:
+            return kw
+        kw = {
+            "port": port,
+            "username": creds.username,
+            "password": creds.password,
+            "connection_cache": {},  # one connection per (host, port, user) in this process
+            "connection_timeout": CONNECT_TIMEOUT,
+        }
+        try:
+            smbclient.register_session(
+                host,
+                username=creds.username,
+                password=creds.password,
+                port=port,
+                connection_cache=kw["connection_cache"],
+                connection_timeout=CONNECT_TIMEOUT,
+            )
+        except Exception as e:  # noqa: BLE001 — every failure to connect becomes one clear message
+            raise SmbError(_connect_message(host, port, e)) from None
+        _sessions[key] = kw
+        return kw
+
+
+def reset_sessions() -> None:
+    """Close this process's connections (tests; long-lived processes between scans)."""
+    import smbclient
+
+    with _lock:
+        for kw in _sessions.values():
+            smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
+        _sessions.clear()
+
+
+def _connect_message(host: str, port: int, e: BaseException) -> str:
+    text = str(e)
+    name = type(e).__name__
+    where = f"{host}:{port}"
+    if "Failed to connect" in text or isinstance(e, (OSError, TimeoutError)):
+        if "refused" in text.lower():
+            return f"хост {where} недоступен: соединение отклонено (SMB не запущен или порт закрыт)"
+        if "timed out" in text.lower() or isinstance(e, TimeoutError):
+            return f"хост {where} недоступен: нет ответа за {CONNECT_TIMEOUT} с (выключен или закрыт брандмауэром)"
+        if "Name or service not known" in text or "not known" in text:
+            return f"хост {host} не найден (имя не разрешается)"
+        return f"хост {where} недоступен: {text}"
+    if "LOGON_FAILURE" in text.upper() or "logon failure" in text.lower() or "Authentication" in name:
+        return f"хост {where}: неверное имя пользователя или пароль"
+    if "ACCESS_DENIED" in text.upper():
+        return f"хост {where}: доступ запрещён"
+    return f"хост {where}: ошибка подключения SMB ({name})"
+
+
+def _os_message(e: BaseException) -> str:
+    text = str(e).upper()
+    if "BAD_NETWORK_NAME" in text:
+        return "общая папка не найдена"
+    if isinstance(e, OSError) and e.errno == errno.EACCES or "ACCESS_DENIED" in text:
+        return "доступ запрещён"
+    if isinstance(e, OSError) and e.errno == errno.ENOENT:
+        return "файл или папка не найдены"
+    if "LOGON_FAILURE" in text:
+        return "неверное имя пользователя или пароль"
+    if "SMBConnectionClosed" in type(e).__name__ or "CLOSED" in text:
+        return "соединение SMB разорвано"
+    return f"ошибка SMB: {type(e).__name__}"
+
+
+# ---- security descriptor ----------------------------------------------------------------------
+
+
+def query_security(unc: str, kw: dict) -> bytes:
+    """One compound CREATE(READ_CONTROL) + QUERY_INFO(owner, group, DACL) + CLOSE; the raw descriptor."""
+    from smbclient._io import SMBFileTransaction, SMBRawIO
+    from smbprotocol.file_info import InfoType
+    from smbprotocol.open import FilePipePrinterAccessMask, SMB2QueryInfoRequest, SMB2QueryInfoResponse
+
+    raw = SMBRawIO(
+        unc,
+        mode="r",
+        share_access="rwd",
+        desired_access=FilePipePrinterAccessMask.READ_CONTROL
+        | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES,
+        **kw,
+    )
+    req = SMB2QueryInfoRequest()
+    req["info_type"] = InfoType.SMB2_0_INFO_SECURITY
+    req["output_buffer_length"] = 65536
+    req["additional_information"] = (
+        OWNER_SECURITY_INFORMATION | GROUP_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION
+    )
+    req["file_id"] = raw.fd.file_id
+
+    def receive(request):
+        response = raw.fd.connection.receive(request)
+        resp = SMB2QueryInfoResponse()
+        resp.unpack(response["data"].get_value())
+        return resp["buffer"].get_value()
+
+    with SMBFileTransaction(raw) as tx:
+        tx += (req, receive)
+    return tx.results[0]
+
+
+def _sid_id(sid: str | None, prefix: str) -> int:
+    """Samba's unix-account SIDs carry the id: S-1-22-1-<uid>, S-1-22-2-<gid>."""
+    if sid and sid.startswith(prefix):
+        try:
+            return int(sid[len(prefix) :])
+        except ValueError:
+            pass
+    return -1
+
+
+def _access(unc: str, kw: dict, names: dict[str, str]) -> tuple[dict, str | None]:
+    """FileRef fields from the descriptor, and an error message when it could not be read."""
+    try:
+        sd = parse_security_descriptor(query_security(unc, kw))
+    except SecurityDescriptorError as e:
+        return {}, f"права доступа не прочитаны: {e}"
+    except Exception as e:  # noqa: BLE001 — a file whose ACL cannot be read is still scanned
+        return {}, f"права доступа не прочитаны: {_os_message(e)}"
+    readers = tuple(Reader("sid", sid_name(sid, names), detail) for sid, detail in readers_of(sd))
+    return {
+        "owner": sid_name(sd.owner, names) if sd.owner else "",
+        "group": sid_name(sd.group, names) if sd.group else "",
+        "uid": _sid_id(sd.owner, "S-1-22-1-"),
+        "gid": _sid_id(sd.group, "S-1-22-2-"),
+        "readers": readers,
+    }, None
+
+
+# ---- walk -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    rel: str
+    size: int
+    mtime: float
+    file_id: int
+
+
+def _list_dir(u: SmbUrl, rel: str, kw: dict) -> tuple[list[_Entry], list[tuple[str, int]]]:
+    import smbclient
+
+    files, dirs = [], []
+    with smbclient.scandir(u.unc(rel), **kw) as it:
+        for e in it:
+            info = e.smb_info
+            attrs = info.file_attributes
+            if attrs & FILE_ATTRIBUTE_REPARSE_POINT:
+                continue
+            child = f"{rel}/{e.name}" if rel else e.name
+            if attrs & FILE_ATTRIBUTE_DIRECTORY:
+                dirs.append((child, info.file_id))
+            else:
+                files.append(_Entry(child, info.end_of_file, info.last_write_time.timestamp(), info.file_id))
+    files.sort(key=lambda x: x.rel)
+    dirs.sort()
+    return files, dirs
+
+
+def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
+    """Yield every file under an smb:// root (sorted, depth-first), or WalkError for what failed.
+
+    A host that is down or refuses the credentials yields one WalkError for the root.
+    """
+    try:
+        u = SmbUrl.parse(root)
+        kw = _session(u.host, u.port)
+    except SmbError as e:
+        yield WalkError(root, str(e))
+        return
+    names = sid_names()
+    dev = zlib.crc32(f"{u.host.lower()}:{u.port}/{u.share.lower()}".encode())
+    seen_dirs: set[int] = set()
+
+    def make_ref(entry: _Entry, top: SmbUrl, base_rel: str) -> FileRef | tuple[FileRef, WalkError]:
+        fields, err = _access(top.unc(entry.rel), kw, names)
+        rel = entry.rel[len(base_rel) + 1 :] if base_rel else entry.rel
+        ref = FileRef(
+            path=top.url(entry.rel),
+            root=root,
+            rel=rel,
+            size=entry.size,
+            mtime=entry.mtime,
+            inode=entry.file_id,
+            dev=dev,
+            source="smb",
+            **fields,
+        )
+        return (ref, WalkError(ref.path, err)) if err else ref
+
+    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd") as pool:
+        # The root itself may be a file.
+        top = SmbUrl(u.host, u.port, u.share, "")
+        if u.path:
+            try:
+                import smbclient
+
+                st = smbclient.stat(u.unc(), **kw)
+            except Exception as e:  # noqa: BLE001
+                yield WalkError(root, _os_message(e))
+                return
+            if not st.st_file_attributes & FILE_ATTRIBUTE_DIRECTORY:
+                entry = _Entry(u.path, st.st_size, st.st_mtime, st.st_ino)
+                parent = u.path.rpartition("/")[0]
+                yield from _flat([make_ref(entry, top, parent)])
+                return
+        stack = [u.path]
+        while stack:
+            rel_dir = stack.pop()
+            try:
+                files, dirs = _list_dir(top, rel_dir, kw)
+            except Exception as e:  # noqa: BLE001 — one unreadable folder never stops the walk
+                yield WalkError(top.url(rel_dir), _os_message(e))
+                continue
+            yield from _flat(pool.map(lambda en: make_ref(en, top, u.path), files))
+            sub = []
+            for d, fid in dirs:
+                if fid and fid in seen_dirs:
+                    continue  # a server-side link back to a folder already walked
+                seen_dirs.add(fid)
+                sub.append(d)
+            stack.extend(reversed(sub))
+
+
+def _flat(items: Iterable) -> Iterator[FileRef | WalkError]:
+    """A file whose ACL could not be read is still scanned; the ACL failure is its own error record."""
+    for item in items:
+        if isinstance(item, tuple):
+            yield from item
+        else:
+            yield item
+
+
+def walk_many(roots: Iterable[str], parallel: int = 4) -> Iterator[FileRef | WalkError]:
+    """Walk several smb:// roots at once (hosts are slow one by one); items arrive as found.
+
+    Each root runs in its own thread; a host that is down yields its WalkError and the rest go on.
+    """
+    roots = list(roots)
+    if len(roots) <= 1 or parallel <= 1:
+        for r in roots:
+            yield from walk(r)
+        return
+    q: queue.Queue = queue.Queue(maxsize=1000)
+    done = object()
+    todo = iter(roots)
+    todo_lock = threading.Lock()
+    stop = threading.Event()
+
+    def runner() -> None:
+        while not stop.is_set():
+            with todo_lock:
+                r = next(todo, None)
+            if r is None:
+                break
+            try:
+                for item in walk(r):
+                    if stop.is_set():
+                        return
+                    q.put(item)
+            except Exception as e:  # noqa: BLE001 — a host never takes the others down
+                q.put(WalkError(r, f"ошибка обхода: {_os_message(e)}"))
+        q.put(done)
+
+    n = min(parallel, len(roots))
+    threads = [threading.Thread(target=runner, daemon=True, name="pdscan-smb-host") for _ in range(n)]
+    for t in threads:
+        t.start()
+    finished = 0
+    try:
+        while finished < n:
+            item = q.get()
+            if item is done:
+                finished += 1
+            else:
+                yield item
+    finally:
+        stop.set()
+        while True:  # unblock runners waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                break
+
+
+# ---- read -------------------------------------------------------------------------------------
+
+
+def read_bytes(ref: FileRef, limit: int) -> bytes:
+    """Read at most limit + 1 bytes, opening read-only and sharing read/write/delete with users."""
+    import smbclient
+    from smbprotocol.open import FilePipePrinterAccessMask
+
+    try:
+        u = SmbUrl.parse(ref.path)
+        kw = _session(u.host, u.port)
+    except SmbError as e:
+        raise OSError(errno.EIO, str(e)) from None
+    access = FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES
+    try:
+        with smbclient.open_file(
+            u.unc(), mode="rb", share_access="rwd", desired_access=access, buffering=0, **kw
+        ) as f:
+            chunks, remaining = [], limit + 1
+            while remaining > 0:
+                b = f.read(min(remaining, 4 * 1024 * 1024))
+                if not b:
+                    break
+                chunks.append(b)
+                remaining -= len(b)
+            return b"".join(chunks)
+    except OSError as e:
+        if e.errno == errno.EACCES or "ACCESS_DENIED" in str(e).upper():
+            raise PermissionError(errno.EACCES, "доступ запрещён") from None
+        if e.errno == errno.ENOENT:
+            raise FileNotFoundError(errno.ENOENT, "файл исчез во время сканирования") from None
+        raise OSError(errno.EIO, _os_message(e)) from None
+    except Exception as e:  # noqa: BLE001 — protocol errors become a read error for this file only
+        _drop_broken(u)
+        raise OSError(errno.EIO, _os_message(e)) from None
+
+
+def _drop_broken(u: SmbUrl) -> None:
+    """Forget a connection that failed, so the next file reconnects instead of failing too."""
+    with _lock:
+        for key in [k for k in _sessions if k[0] == u.host.lower() and k[1] == u.port]:
+            _sessions.pop(key, None)
