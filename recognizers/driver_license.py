@@ -30,6 +30,7 @@ class RuDriverLicenseRecognizer(RuPatternRecognizer):
         "водительск",  # водительское удостоверение, водительского удостоверения
         "водит",
         "в/у",
+        "ву",
         "вод. уд",
         "вод.уд",
         "driver",

@@ -65,6 +65,15 @@ class RuPhoneRecognizer(RuPatternRecognizer):
         "накладн",
         "договор",
         "показани",
+        "водит",
+        "вод. уд",
+        "вод.уд",
+        "ву",
+        "в/у",
+        "военн",
+        "в/б",
+        "загран",
+        "енп",
     ]
     MIN_DIGITS = 10
     ORG_SENSITIVE = True
@@ -72,7 +81,10 @@ class RuPhoneRecognizer(RuPatternRecognizer):
 
     def normalize(self, text: str) -> str | None:
         value = digits(text)
-        if len(value) == 11 and value[0] in "78":
+        # "+7…" / "8…" / "7…" carry the trunk or country digit: 11 digits; "(4234)…" / "914…": 10.
+        if text.lstrip()[:1] in "+78":
+            if len(value) != 11 or value[0] not in "78":
+                return None
             value = value[1:]
         if len(value) != 10:
             return None
