@@ -1,0 +1,140 @@
+"""OCR of scans with the real Tesseract: pages rendered with a Cyrillic font, rotated and noisy,
+in every image format and as an image-only PDF; the cache, the time limits and OCR off."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from pdscan.extract import ExtractContext, LimitExceeded, Limits, NoText, extract
+from pdscan.extract import image as ocr
+from tests.formats_legacy import render_page, write_image, write_image_pdf
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own OCR cache, so a result is never served from an earlier test."""
+    d = tmp_path / "cache"
+    monkeypatch.setenv("PDSCAN_CACHE_DIR", str(d))
+    ocr.reset_budget()
+    return d
+
+
+def run(path: Path, limits: Limits | None = None):
+    ctx = ExtractContext(limits=limits or Limits(), name=path.name)
+    ct, chunks = extract(path.read_bytes(), ctx)
+    return ct, list(chunks), ctx.errors
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "angle", "noise", "ct"),
+    [
+        ("png", 0.0, 0.0, "image/png"),
+        ("jpg", 3.0, 0.02, "image/jpeg"),
+        ("tiff", -2.5, 0.02, "image/tiff"),
+        ("bmp", 1.5, 0.01, "image/bmp"),
+    ],
+)
+def test_passport_scan_formats(tmp_path: Path, suffix: str, angle: float, noise: float, ct: str):
+    p = write_image(tmp_path / f"скан.{suffix}", render_page(angle=angle, noise=noise, seed=7))
+    got_ct, chunks, errors = run(p)
+    assert got_ct == ct
+    text = "\n".join(c.text for c in chunks)
+    assert "4506123456" in digits(text)  # series and number
+    assert "Иванов" in text
+    assert chunks[0].location == "page 1" and errors == []
+
+
+def test_image_only_pdf(tmp_path: Path):
+    pages = [render_page(angle=2, noise=0.02), render_page(["Страница два", "СНИЛС 112-233-445 95"], seed=3)]
+    p = write_image_pdf(tmp_path / "скан.pdf", pages)
+    ct, chunks, errors = run(p)
+    assert ct == "application/pdf"
+    by_page = {c.location: c.text for c in chunks}
+    assert "4506123456" in digits(by_page["page 1"])
+    assert "11223344595" in digits(by_page["page 2"])
+    assert errors == []
+
+
+def test_multipage_tiff(tmp_path: Path):
+    a = render_page(["Первая страница", "Паспорт серия 45 06 № 123456"])
+    b = render_page(["Вторая страница", "Телефон 8 916 555 12 34"], seed=2)
+    p = tmp_path / "пачка.tiff"
+    a.save(p, save_all=True, append_images=[b])
+    _, chunks, _ = run(p)
+    assert [c.location for c in chunks] == ["page 1", "page 2"]
+    assert "89165551234" in digits(chunks[1].text)
+
+
+def test_cache_is_private_and_reused(tmp_path: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch):
+    p = write_image(tmp_path / "a.png", render_page())
+    _, first, _ = run(p)
+    files = list(private_cache.rglob("*.txt"))
+    assert len(files) == 1
+    assert stat.S_IMODE(private_cache.joinpath("ocr").stat().st_mode) == 0o700
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    assert "123456" in files[0].read_text("utf-8")
+    # With no tesseract on PATH the page can only come from the cache.
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    _, again, _ = run(p)
+    assert [c.text for c in again] == [c.text for c in first]
+
+
+def test_tesseract_gets_one_omp_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # A stand-in tesseract that prints the variable it was started with.
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "tesseract"
+    fake.write_text('#!/bin/sh\ncat >/dev/null\necho "OMP_THREAD_LIMIT=$OMP_THREAD_LIMIT args=$*"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "8")
+    text = ocr.ocr_image(
+        write_image(tmp_path / "a.png", render_page()).read_bytes(), ExtractContext(Limits())
+    )
+    assert "OMP_THREAD_LIMIT=1" in text
+    assert "-l rus+eng --psm 3" in text
+
+
+def test_ocr_off_means_no_text(tmp_path: Path):
+    p = write_image(tmp_path / "a.png", render_page())
+    with pytest.raises(NoText):
+        ctx = ExtractContext(limits=Limits(ocr=False), name=p.name)
+        _, chunks = extract(p.read_bytes(), ctx)
+        list(chunks)
+
+
+def test_page_timeout_and_scan_budget(tmp_path: Path):
+    p = write_image(tmp_path / "a.png", render_page(noise=0.01))
+    with pytest.raises(LimitExceeded, match="распознавание страницы"):
+        run(p, Limits(ocr_page_seconds=0.05))
+    ocr._BUDGET.spent = 10.0
+    with pytest.raises(LimitExceeded, match="бюджет"):
+        run(p, Limits(ocr_scan_seconds=5.0))
+
+
+def test_pdf_page_timeout_is_a_page_error_others_go_on(tmp_path: Path):
+    p = write_image_pdf(tmp_path / "скан.pdf", [render_page()])
+    _, chunks, errors = run(p, Limits(ocr_page_seconds=0.05))
+    assert chunks == []
+    assert len(errors) == 1 and "страница 1 не распознана" in errors[0]
+
+
+def test_tiny_images_are_not_read(tmp_path: Path):
+    from PIL import Image
+
+    p = tmp_path / "icon.png"
+    Image.new("L", (16, 16), 0).save(p)
+    _, chunks, errors = run(p)
+    assert chunks == [] and errors == []
