@@ -55,6 +55,11 @@ class _Worker:
         self.conn.close()
 
 
+# A feeder of run_pool may yield IDLE when it has no file right now (watch mode reads a queue):
+# the pool then keeps collecting results and enforcing timeouts instead of blocking in next().
+IDLE = object()
+
+
 def _dead_result(ref: FileRef, message: str) -> FileResult:
     return FileResult(ref=ref, errors=[message])
 
@@ -69,7 +74,8 @@ def run_pool(
     if jobs <= 0:  # in-process, for debugging and tiny runs
         scanner = FileScanner(config)
         for ref in refs:
-            yield scanner.scan(ref)
+            if ref is not IDLE:
+                yield scanner.scan(ref)
         return
     hard_timeout = config.limits.file_timeout * 1.5 + 5
     workers = [_Worker(config) for _ in range(jobs)]
@@ -78,11 +84,15 @@ def run_pool(
     try:
         while True:
             # Hand out work to idle, ready workers.
+            idle = False
             for w in workers:
                 if w.ready and w.ref is None and not exhausted:
                     ref = next(pending, None)
                     if ref is None:
                         exhausted = True
+                        break
+                    if ref is IDLE:
+                        idle = True
                         break
                     if on_start:
                         on_start(ref)
@@ -90,7 +100,7 @@ def run_pool(
             busy = [w for w in workers if w.ref is not None or not w.ready]
             if exhausted and not any(w.ref is not None for w in workers):
                 return
-            ready_conns = wait([w.conn for w in busy], timeout=1.0)
+            ready_conns = wait([w.conn for w in busy], timeout=0.05 if idle else 1.0)
             now = time.monotonic()
             for i, w in enumerate(workers):
                 if w.conn in ready_conns:
