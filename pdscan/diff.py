@@ -1,0 +1,118 @@
+"""What a scan found new, changed and resolved against its baseline: records and a Russian table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+
+from pdscan.i18n import entity_name, lang, rule_name
+
+KINDS = ("new", "changed", "resolved")
+_KIND_TITLES = {
+    "new": ("Новое", "New"),
+    "changed": ("Изменилось", "Changed"),
+    "resolved": ("Устранено", "Resolved"),
+}
+_STATUS = {
+    "complete": ("завершено", "complete"),
+    "interrupted": ("прервано", "interrupted"),
+    "running": ("идёт", "running"),
+}
+_REASONS = {
+    "gone": ("файл удалён", "file deleted"),
+    "removed": ("больше не найдено в файле", "no longer in the file"),
+    "details": ("изменились подробности", "details changed"),
+}
+
+
+def _w(pair: tuple[str, str]) -> str:
+    return pair[1] if lang() == "en" else pair[0]
+
+
+def change_record(row: sqlite3.Row) -> dict:
+    """One change as a JSON record (the jsonl form of `pdscan diff`)."""
+    rec: dict = {"type": "change", "change": row["kind"], "item": row["item"], "path": row["path"]}
+    if row["member"]:
+        rec["member"] = row["member"]
+    if row["item"] == "finding":
+        rec.update(
+            entity=row["entity"], fingerprint=row["fingerprint"], masked=row["masked"], count=row["count"]
+        )
+    else:
+        rec.update(rule=row["entity"], clause=row["clause"])
+        details = json.loads(row["details"] or "{}")
+        for k, v in details.items():
+            rec.setdefault(k, v)
+    if row["reason"]:
+        rec["reason"] = row["reason"]
+    return rec
+
+
+def summary_record(scan: sqlite3.Row) -> dict:
+    return {
+        "type": "diff_summary",
+        "scan": scan["id"],
+        "baseline": scan["baseline_id"],
+        "status": scan["status"],
+        "started_at": scan["started_at"],
+        "roots": json.loads(scan["roots"]),
+        "new": scan["new_count"],
+        "changed": scan["changed_count"],
+        "resolved": scan["resolved_count"],
+    }
+
+
+def _describe(row: sqlite3.Row) -> str:
+    where = row["path"] + (f" → {row['member']}" if row["member"] else "")
+    if row["item"] == "finding":
+        what = f"{entity_name(row['entity'])} {row['masked']}"
+        if row["count"] and row["count"] > 1:
+            what += f" ×{row['count']}"
+    else:
+        what = f"{_w(('нарушение', 'violation'))}: {rule_name(row['entity'])} ({row['clause']})"
+        details = json.loads(row["details"] or "{}")
+        if details.get("deadline"):
+            what += f", {_w(('срок', 'deadline'))} {details['deadline']}"
+    reason = row["reason"]
+    if reason:
+        reason = _w(_REASONS[reason]) if reason in _REASONS else reason
+        what += f" — {reason}"
+    return f"  {where}: {what}"
+
+
+def _local_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def render_table(scan: sqlite3.Row, changes: list[sqlite3.Row]) -> str:
+    base = scan["baseline_id"]
+    status = _w(_STATUS.get(scan["status"], (scan["status"], scan["status"])))
+    roots = ", ".join(json.loads(scan["roots"]))
+    lines = [
+        _w(
+            ("Сканирование №{id} от {at} ({status}): {roots}", "Scan #{id} of {at} ({status}): {roots}")
+        ).format(id=scan["id"], at=_local_time(scan["started_at"]), status=status, roots=roots),
+        _w(("Сравнение со сканированием №{b}", "Compared with scan #{b}")).format(b=base)
+        if base
+        else _w(
+            (
+                "Предыдущего полного сканирования этих папок нет: всё найденное — новое.",
+                "No previous complete scan of these roots: everything found is new.",
+            )
+        ),  # fmt: skip
+    ]
+    counts = {k: sum(1 for c in changes if c["kind"] == k) for k in KINDS}
+    lines.append(", ".join(f"{_w(_KIND_TITLES[k]).lower()}: {counts[k]}" for k in KINDS))
+    if not changes:
+        lines.append(_w(("Изменений нет.", "No changes.")))
+    for kind in KINDS:
+        rows = [c for c in changes if c["kind"] == kind]
+        if rows:
+            lines.append("")
+            lines.append(f"{_w(_KIND_TITLES[kind])} ({len(rows)}):")
+            lines.extend(_describe(r) for r in rows)
+    return "\n".join(lines) + "\n"
