@@ -311,3 +311,81 @@ def write_eml(
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     path.write_bytes(bytes(msg))
     return path
+
+
+# ---- passport scans -------------------------------------------------------------------------------
+
+
+def render_passport(
+    surname: str,
+    name: str,
+    patronymic: str,
+    series: str,
+    number: str,
+    *,
+    birth: str = "01.02.1980",
+    angle: float = 0.0,
+    noise: float = 0.0,
+    blur: float = 0.0,
+    scale: float = 1.0,
+    seed: int = 1,
+):
+    """The main spread of a Russian internal passport as a scan: issuing authority on the upper page,
+    the holder's data in capitals under small labels on the lower one, a photo box, and the series and
+    number printed twice in red, vertically (reading bottom-up) along the right edge — as in the real
+    document, where they appear nowhere else in print. Returns an RGB PIL image."""
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    rnd = random.Random(seed)
+    w, h = 1240, 1760  # ≈ 150 DPI for the 125×176 mm spread
+    img = Image.new("RGB", (w, h), (238, 232, 222))
+    d = ImageDraw.Draw(img)
+    label = ImageFont.truetype(DEJAVU, 22)
+    value = ImageFont.truetype(DEJAVU, 34)
+    red = ImageFont.truetype(DEJAVU_MONO, 40)
+    ink = (30, 30, 40)
+    grey = (90, 90, 100)
+
+    def field(x: int, y: int, lab: str, val: str) -> None:
+        d.text((x, y), lab, fill=grey, font=label)
+        d.text((x + 10, y + 28), val, fill=ink, font=value)
+
+    d.text((330, 60), "РОССИЙСКАЯ ФЕДЕРАЦИЯ", fill=ink, font=value)
+    field(80, 140, "Паспорт выдан", "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ")
+    d.text((90, 240), "ПО РАЙОНУ АРБАТ", fill=ink, font=value)
+    field(80, 320, "Дата выдачи", "12.03.2006")
+    field(560, 320, "Код подразделения", "770-001")
+    d.line((40, h // 2, w - 40, h // 2), fill=(180, 170, 160), width=3)
+    d.rectangle((80, h // 2 + 120, 380, h // 2 + 500), outline=grey, width=3)  # photo box
+    d.text((150, h // 2 + 290), "ФОТО", fill=grey, font=label)
+    y = h // 2 + 100
+    for lab, val in (
+        ("Фамилия", surname.upper()),
+        ("Имя", name.upper()),
+        ("Отчество", patronymic.upper()),
+        ("Пол", "МУЖ."),
+        ("Дата рождения", birth),
+        ("Место рождения", "ГОР. МОСКВА"),
+    ):
+        field(430, y, lab, val)
+        y += 110
+    for y0 in (h // 4, 3 * h // 4):  # series and number, vertical, bottom-up, in red
+        strip = Image.new("RGB", (420, 56), (238, 232, 222))
+        ImageDraw.Draw(strip).text(
+            (4, 4), f"{series[:2]} {series[2:]} {number}", fill=(190, 40, 40), font=red
+        )
+        strip = strip.rotate(90, expand=True)
+        img.paste(strip, (w - 80, y0 - strip.height // 2))
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    if scale != 1.0:
+        img = img.resize((int(w * scale), int(h * scale)), Image.LANCZOS)
+    if angle:
+        img = img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(250, 250, 250))
+    if noise:
+        px = img.load()
+        iw, ih = img.size
+        for _ in range(int(iw * ih * noise)):
+            v = rnd.choice((0, 60, 200, 255))
+            px[rnd.randrange(iw), rnd.randrange(ih)] = (v, v, v)
+    return img

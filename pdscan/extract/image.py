@@ -199,6 +199,23 @@ def ocr_image(image: Image.Image | bytes, ctx: ExtractContext) -> str:
     return text
 
 
+HEADING_CHARS = 300
+
+
+def page_heading(text: str) -> str:
+    """The first lines of an OCR page, handed to the detector as Chunk.context.
+
+    OCR loses the layout that puts a value next to its label: a passport's series and number
+    are printed vertically at the page edge and come out last, far from "Паспорт выдан" and
+    "Код подразделения". The page heading names what the page is, like a table header names
+    a column, so it counts as context for every value on the page (it is not searched itself).
+    """
+    if len(text) <= HEADING_CHARS:
+        return text
+    cut = text.rfind("\n", 0, HEADING_CHARS)
+    return text[: cut if cut > 0 else HEADING_CHARS]
+
+
 def _frames(data: bytes) -> Iterator[tuple[int, Image.Image | bytes]]:
     """The pages of an image: one for most formats, several for a multi-page TIFF."""
     try:
@@ -222,7 +239,7 @@ def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         ctx.check_deadline()
         text = ocr_image(frame, ctx)
         if text.strip():
-            yield Chunk(text=text, location=f"page {page}", member=ctx.member)
+            yield Chunk(text=text, location=f"page {page}", member=ctx.member, context=page_heading(text))
 
 
 # ---------------------------------------------------------------- image-only PDF pages

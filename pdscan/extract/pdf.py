@@ -89,7 +89,12 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             unread.append(n)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if text.strip():
-            yield Chunk(text=text, location=f"page {n}", member=ctx.member)
+            context = ""
+            if scan:  # OCR text lost its layout: the page heading is context for the whole page
+                from pdscan.extract.image import page_heading
+
+                context = page_heading(text)
+            yield Chunk(text=text, location=f"page {n}", member=ctx.member, context=context)
     if unread:
         pages = ", ".join(map(str, unread[:20])) + ("…" if len(unread) > 20 else "")
         why = "OCR выключен" if not ctx.limits.ocr else "OCR недоступен"
