@@ -89,56 +89,8 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None) -> list[str]:
-    """Add the hosts file's roots; check SMB credentials before any output (exit 2 when missing)."""
-    if hosts_file:
-        from pdscan.sources.smb import SmbError, roots_from_hosts_file
-
-        try:
-            roots += roots_from_hosts_file(hosts_file)
-        except SmbError as e:
-            raise click.UsageError(str(e)) from None
-    if not roots:
-        raise click.UsageError("укажите ROOT (папку, файл, smb://хост/папка) или --hosts-file")
-    if smb_config:
-        os.environ["PDSCAN_SMB_CONFIG"] = os.path.abspath(smb_config)  # worker processes read it too
-    smb = [r for r in roots if r.startswith("smb://")]
-    if smb:
-        from pdscan.smbconfig import SmbConfigError, credentials_for
-        from pdscan.sources.smb import SmbError, SmbUrl
-
-        for r in smb:
-            try:
-                host = SmbUrl.parse(r).host
-                if credentials_for(host) is None:
-                    raise click.UsageError(
-                        f"нет учётных данных SMB для {host}: задайте PDSCAN_SMB_USER и PDSCAN_SMB_PASSWORD "
-                        "или файл smb.ini с правами 0600 (--smb-config)"
-                    )
-            except (SmbError, SmbConfigError) as e:
-                raise click.UsageError(str(e)) from None
-    return roots
-
-
 @main.command()
-@click.argument("roots", nargs=-1, required=False)
-@click.option(
-    "--hosts-file",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Список компьютеров, по одному в строке: «хост», «хост папка/путь» или smb://-адрес.",
-)
-@click.option(
-    "--hosts-parallel",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    help="Сколько SMB-хостов обходить одновременно.",
-)
-@click.option(
-    "--smb-config",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Файл с учётными данными SMB (права 0600); пароли в командной строке не принимаются.",
-)
+@click.argument("roots", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -215,9 +167,6 @@ def scan(
     no_ocr,
     follow_symlinks,
     max_file_size,
-    hosts_file,
-    hosts_parallel,
-    smb_config,
     file_timeout,
     archive_depth,
     quiet,
@@ -240,7 +189,6 @@ def scan(
         except PolicyError as e:
             raise click.UsageError(str(e)) from None
     limits = Limits(
-    roots = _smb_roots(list(roots), hosts_file, smb_config)
         max_file_bytes=max_file_size * 1024 * 1024,
         file_timeout=file_timeout,
         max_archive_depth=archive_depth,
@@ -265,18 +213,8 @@ def scan(
         stream.close()
     log.info("scan done: %s", summary.to_dict())
     sys.exit(EXIT_FOUND if summary.new_items else EXIT_CLEAN)
-        smb_hosts=hosts_parallel,
 
 
 from pdscan.cli_policy import policy_group  # noqa: E402 — registered after main is defined
 
 main.add_command(policy_group)
-from pdscan.cli_store import diff_command, schedule_command  # noqa: E402
-
-main.add_command(diff_command)
-main.add_command(schedule_command)
-
-
-from pdscan.cli_watch import watch as _watch  # noqa: E402 — defined in its own module, needs main
-
-main.add_command(_watch)

@@ -104,32 +104,53 @@ def _natural(name: str) -> tuple:
 # ---- grouping helpers shared by docx, pptx and markup -----------------------------------------
 
 
+class ParagraphGroups:
+    """Joins consecutive paragraphs into Chunks of about `limit` characters.
+
+    The location names the group's first paragraph (f"{where} N", or just `where` when
+    `numbered` is false); the tail of the previous group is the context, so a context word at
+    the end of one group still counts for the next.
+    """
+
+    def __init__(self, where: str, ctx: ExtractContext, limit: int = GROUP_CHARS, numbered: bool = True):
+        self.where, self.ctx, self.limit, self.numbered = where, ctx, limit, numbered
+        self.buf: list[str] = []
+        self.size = 0
+        self.first = 0
+        self.prev_tail = ""
+
+    def add(self, num: int, text: str) -> Chunk | None:
+        if not text.strip():
+            return None
+        if not self.buf:
+            self.first = num
+        self.buf.append(text)
+        self.size += len(text) + 1
+        return self.flush() if self.size >= self.limit else None
+
+    def flush(self) -> Chunk | None:
+        if not self.buf:
+            return None
+        text = "\n".join(self.buf)
+        where = f"{self.where} {self.first}" if self.numbered else self.where
+        chunk = Chunk(text=text, location=where, member=self.ctx.member, context=self.prev_tail)
+        self.prev_tail = text[-CONTEXT_CHARS:]
+        self.buf, self.size = [], 0
+        return chunk
+
+
 def group_paragraphs(
     paras: Iterable[tuple[int, str]], where: str, ctx: ExtractContext, limit: int = GROUP_CHARS
 ) -> Iterator[Chunk]:
-    """Join consecutive (number, text) paragraphs into Chunks of about `limit` characters.
-
-    The location names the first paragraph of the group (f"{where} N"); the tail of the previous
-    group is the context, so a context word at the end of one group still counts for the next.
-    """
-    buf: list[str] = []
-    size = 0
-    first = 0
-    prev_tail = ""
+    """Chunks of consecutive (number, text) paragraphs; see ParagraphGroups."""
+    groups = ParagraphGroups(where, ctx, limit)
     for num, text in paras:
-        if not text.strip():
-            continue
-        if not buf:
-            first = num
-        buf.append(text)
-        size += len(text) + 1
-        if size >= limit:
-            joined = "\n".join(buf)
-            yield Chunk(text=joined, location=f"{where} {first}", member=ctx.member, context=prev_tail)
-            prev_tail = joined[-CONTEXT_CHARS:]
-            buf, size = [], 0
-    if buf:
-        yield Chunk(text="\n".join(buf), location=f"{where} {first}", member=ctx.member, context=prev_tail)
+        chunk = groups.add(num, text)
+        if chunk:
+            yield chunk
+    chunk = groups.flush()
+    if chunk:
+        yield chunk
 
 
 def table_rows(rows: Iterable[str], where: str, ctx: ExtractContext) -> Iterator[Chunk]:
@@ -145,83 +166,159 @@ def table_rows(rows: Iterable[str], where: str, ctx: ExtractContext) -> Iterator
 
 # ---- docx -------------------------------------------------------------------------------------
 
-_W_TEXT = (W + "t", W + "delText", W + "tab", W + "br", W + "cr", W + "noBreakHyphen")
-_W_BLOCKS = {W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "del", W + "moveTo", W + "moveFrom"}
+_P, _TBL, _TR, _TC = W + "p", W + "tbl", W + "tr", W + "tc"
+_T, _DEL_T, _TAB, _HYPHEN = W + "t", W + "delText", W + "tab", W + "noBreakHyphen"
+_BREAKS = {W + "br", W + "cr"}
+_NOTE_TAGS = {W + "footnote", W + "endnote", W + "comment"}
+_FALLBACK = MC + "Fallback"
+_WORD_TAGS = (_P, _TBL, _TR, _TC, _T, _DEL_T, _TAB, _HYPHEN, *_BREAKS, *_NOTE_TAGS, _FALLBACK)
 
 
-def _w_text(el: etree._Element) -> str:
-    """Text of a paragraph (or any element): runs, deleted runs (still in the file), tabs, breaks."""
-    out = []
-    for node in el.iter(*_W_TEXT):
-        tag = node.tag
-        if tag == W + "t" or tag == W + "delText":
-            if node.text:
-                out.append(node.text)
-        elif tag == W + "tab":
-            out.append("\t")
-        elif tag == W + "noBreakHyphen":
-            out.append("-")
-        else:
-            out.append("\n")
-    return "".join(out)
+def _free(el: etree._Element) -> None:
+    """Drop a finished element and its finished elder siblings: memory stays flat on huge parts."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
 
 
-def _row_text(tr: etree._Element, cell_tag: str, text_of) -> str:
-    cells = []
-    for tc in tr.iterchildren(cell_tag):
-        paras = [text_of(p) for p in tc.iter(W + "p" if cell_tag == W + "tc" else A + "p")]
-        cells.append(" ".join(t.strip() for t in paras if t.strip()).replace("\t", " "))
-    return "\t".join(cells)
+def _wordml(data: bytes, name: str) -> Iterator[tuple]:
+    """Stream one WordprocessingML part in a single pass.
+
+    Yields ("p", paragraph number, text) for paragraphs outside tables, ("row", table number,
+    row number, cells joined by tabs) for rows of top-level tables (a nested table is text of
+    its cell) and ("note", id, text) for footnotes, endnotes and comments. Deleted text of
+    tracked changes is read (it is still in the file); text boxes, stored twice (mc:Choice and
+    mc:Fallback), are read once.
+    """
+    events = etree.iterparse(
+        io.BytesIO(data),
+        events=("start", "end"),
+        tag=_WORD_TAGS,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=True,
+        remove_comments=True,
+    )
+    p_depth = tbl_depth = skip = 0
+    para_no = table_no = row_no = 0
+    para: list[str] = []
+    cell: list[str] = []
+    cells: list[str] = []
+    note: list[str] | None = None
+    try:
+        for ev, el in events:
+            tag = el.tag
+            if tag == _FALLBACK:
+                skip += 1 if ev == "start" else -1
+                continue
+            if skip:
+                continue
+            if ev == "start":
+                if tag == _P:
+                    p_depth += 1
+                    if p_depth == 1 and not tbl_depth:
+                        para = []
+                        para_no += note is None
+                elif tag == _TBL:
+                    tbl_depth += 1
+                    if tbl_depth == 1:
+                        table_no += 1
+                        row_no = 0
+                elif tbl_depth == 1 and tag == _TR:
+                    cells = []
+                    row_no += 1
+                elif tbl_depth == 1 and tag == _TC:
+                    cell = []
+                elif tag in _NOTE_TAGS:
+                    note = []
+                continue
+            sink = cell if tbl_depth else para
+            if tag == _T or tag == _DEL_T:
+                if el.text:
+                    sink.append(el.text)
+            elif tag == _TAB:
+                sink.append(" " if tbl_depth else "\t")
+            elif tag in _BREAKS:
+                sink.append(" " if tbl_depth else "\n")
+            elif tag == _HYPHEN:
+                sink.append("-")
+            elif tag == _P:
+                p_depth -= 1
+                if tbl_depth:
+                    cell.append(" ")
+                elif p_depth:
+                    para.append("\n")  # a paragraph of a text box inside this paragraph
+                else:
+                    text = "".join(para).rstrip("\n")
+                    if note is not None:
+                        note.append(text)
+                    else:
+                        yield ("p", para_no, text)
+                    _free(el)
+            elif tag == _TC:
+                if tbl_depth == 1:
+                    cells.append(" ".join("".join(cell).split()))
+                else:
+                    cell.append(" ")
+            elif tag == _TR:
+                if tbl_depth == 1:
+                    row = "\t".join(cells)
+                    if note is not None:
+                        note.append(row)
+                    else:
+                        yield ("row", table_no, row_no, row)
+            elif tag == _TBL:
+                tbl_depth -= 1
+                if not tbl_depth:
+                    _free(el)
+            elif tag in _NOTE_TAGS and note is not None:
+                yield ("note", el.get(W + "id", ""), "\n".join(t for t in note if t.strip()))
+                note = None
+                _free(el)
+    except etree.XMLSyntaxError as e:
+        raise ExtractError(f"часть {name} повреждена: неверный XML ({e})") from None
 
 
-def _docx_tree(root: etree._Element, ctx: ExtractContext, where: str = "paragraph") -> Iterator[Chunk]:
-    """Body-level paragraphs (grouped) and tables (row by row), in document order."""
-    body = root.find(W + "body")
-    if body is None:
-        body = root  # headers and footers: paragraphs sit right under the root
-    table_no = 0
-    para_no = 0
-    pending: list[tuple[int, str]] = []
+def _docx_part(data: bytes, name: str, ctx: ExtractContext, where: str = "paragraph") -> Iterator[Chunk]:
+    """Chunks of one part: grouped paragraphs, one Chunk per table row (header row as context), notes.
 
-    def blocks(parent: etree._Element) -> Iterator[etree._Element]:
-        for el in parent:
-            if el.tag in _W_BLOCKS:
-                yield from blocks(el)
-            else:
-                yield el
-
-    for el in blocks(body):
-        if el.tag == W + "p":
-            para_no += 1
-            pending.append((para_no, _w_text(el)))
-        elif el.tag == W + "tbl":
+    Headers and footers are short: their chunks are located by the part kind alone ("header").
+    """
+    numbered = where not in ("header", "footer")
+    groups = ParagraphGroups(where, ctx, numbered=numbered)
+    table_at = "table" if numbered else f"{where} table"
+    table, header = 0, ""
+    for n, ev in enumerate(_wordml(data, name)):
+        if n % 2000 == 0:
             ctx.check_deadline()
-            yield from group_paragraphs(pending, where, ctx)
-            pending = []
-            table_no += 1
-            rows = (_row_text(tr, W + "tc", _w_text) for tr in el.iter(W + "tr") if _top_row(tr, el))
-            yield from table_rows(rows, f"table {table_no}", ctx)
-    yield from group_paragraphs(pending, where, ctx)
-
-
-def _top_row(tr: etree._Element, tbl: etree._Element) -> bool:
-    """A row of this table, not of a table nested in one of its cells (those are cell text)."""
-    return next(tr.iterancestors(W + "tbl")) is tbl
-
-
-def _notes(root: etree._Element, where: str, ctx: ExtractContext) -> Iterator[Chunk]:
-    """Footnotes, endnotes, comments: one Chunk per note, located by its id ("footnote 2")."""
-    for note in root:
-        text = "\n".join(t for t in (_w_text(p) for p in note.iter(W + "p")) if t.strip())
-        if text:
-            yield Chunk(text=text, location=f"{where} {note.get(W + 'id', '')}".strip(), member=ctx.member)
-
-
-def _drop_fallbacks(root: etree._Element) -> etree._Element:
-    """Text boxes are stored twice (mc:Choice and mc:Fallback); keep one copy."""
-    for fb in list(root.iter(MC + "Fallback")):
-        fb.getparent().remove(fb)
-    return root
+        kind = ev[0]
+        if kind == "p":
+            chunk = groups.add(ev[1], ev[2])
+        elif kind == "row":
+            _, t, r, text = ev
+            if t != table:
+                table, header = t, ""
+                flushed = groups.flush()
+                if flushed:
+                    yield flushed
+            chunk = None
+            if text.strip():
+                chunk = Chunk(
+                    text=text, location=f"{table_at} {t} row {r}", member=ctx.member, context=header
+                )
+                header = header or text
+        else:
+            _, note_id, text = ev
+            chunk = (
+                Chunk(text=text, location=f"{where} {note_id}".strip(), member=ctx.member) if text else None
+            )
+        if chunk:
+            yield chunk
+    chunk = groups.flush()
+    if chunk:
+        yield chunk
 
 
 _DOCX_PARTS = (
@@ -253,19 +350,11 @@ def _main_part(z: zipfile.ZipFile, default: str) -> str:
 def extract_docx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     z = open_package(data, ctx, "docx")
     main = _main_part(z, "word/document.xml")
-    yield from _docx_tree(_drop_fallbacks(_parse(read_part(z, main, ctx), main)), ctx)
-    for name in sorted(z.namelist(), key=_natural):
-        for pattern, where in _DOCX_PARTS:
-            if not pattern.match(name):
-                continue
-            ctx.check_deadline()
-            root = _drop_fallbacks(_parse(read_part(z, name, ctx), name))
-            if where in ("header", "footer"):
-                for chunk in _docx_tree(root, ctx, where):
-                    chunk.location = where  # headers and footers are short: the part says enough
-                    yield chunk
-            else:
-                yield from _notes(root, where, ctx)
+    yield from _docx_part(read_part(z, main, ctx), main, ctx)
+    parts = [(n, where) for n in z.namelist() for pattern, where in _DOCX_PARTS if pattern.match(n)]
+    for name, where in sorted(parts, key=lambda p: _natural(p[0])):
+        ctx.check_deadline()
+        yield from _docx_part(read_part(z, name, ctx), name, ctx, where)
     yield from _embedded(z, "word/embeddings/", ctx)
 
 
@@ -302,7 +391,13 @@ def _slide(root: etree._Element, where: str, ctx: ExtractContext) -> Iterator[Ch
         chunk.location = where
         yield chunk
     for n, tbl in enumerate(tables, start=1):
-        rows = (_row_text(tr, A + "tc", _a_text) for tr in tbl.iter(A + "tr"))
+        rows = (
+            "\t".join(
+                " ".join(" ".join(_a_text(p) for p in tc.iter(A + "p")).split())
+                for tc in tr.iterchildren(A + "tc")
+            )
+            for tr in tbl.iter(A + "tr")
+        )
         yield from table_rows(rows, f"{where} table {n}", ctx)
 
 

@@ -149,6 +149,11 @@ def sniff(data: bytes, name: str = "") -> str:
     head = data[:HEAD]
     if not head:
         return "inode/x-empty"
+    # Unambiguous signatures first: libmagic costs ~0.3 ms a call, a docx takes ~2 ms to read.
+    if head[:4] == b"PK\x03\x04":
+        return _zip_kind(data)
+    if head[:5] == b"%PDF-":
+        return "application/pdf"
     ct = _magic().from_buffer(head)
     ct = _ALIASES.get(ct, ct)
     if ct == ENCRYPTED:
