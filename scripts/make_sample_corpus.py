@@ -46,6 +46,7 @@ def _formats():
     """The format writers shared with the tests (tests/formats.py)."""
     spec = importlib.util.spec_from_file_location("pdscan_test_formats", REPO / "tests" / "formats.py")
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod
 

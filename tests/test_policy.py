@@ -46,6 +46,12 @@ expires_soon_days: 10
 """
 
 
+@pytest.fixture(autouse=True)
+def _private_store(tmp_path, monkeypatch):
+    # CLI scans get their own findings store: "new" (exit 1) must not depend on earlier runs
+    monkeypatch.setenv("PDSCAN_DB", str(tmp_path / "pdscan.sqlite"))
+
+
 def local_noon(day: dt.date) -> float:
     return time.mktime((day.year, day.month, day.day, 12, 0, 0, 0, 0, -1))
 
