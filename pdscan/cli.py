@@ -89,8 +89,56 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None) -> list[str]:
+    """Add the hosts file's roots; check SMB credentials before any output (exit 2 when missing)."""
+    if hosts_file:
+        from pdscan.sources.smb import SmbError, roots_from_hosts_file
+
+        try:
+            roots += roots_from_hosts_file(hosts_file)
+        except SmbError as e:
+            raise click.UsageError(str(e)) from None
+    if not roots:
+        raise click.UsageError("укажите ROOT (папку, файл, smb://хост/папка) или --hosts-file")
+    if smb_config:
+        os.environ["PDSCAN_SMB_CONFIG"] = os.path.abspath(smb_config)  # worker processes read it too
+    smb = [r for r in roots if r.startswith("smb://")]
+    if smb:
+        from pdscan.smbconfig import SmbConfigError, credentials_for
+        from pdscan.sources.smb import SmbError, SmbUrl
+
+        for r in smb:
+            try:
+                host = SmbUrl.parse(r).host
+                if credentials_for(host) is None:
+                    raise click.UsageError(
+                        f"нет учётных данных SMB для {host}: задайте PDSCAN_SMB_USER и PDSCAN_SMB_PASSWORD "
+                        "или файл smb.ini с правами 0600 (--smb-config)"
+                    )
+            except (SmbError, SmbConfigError) as e:
+                raise click.UsageError(str(e)) from None
+    return roots
+
+
 @main.command()
-@click.argument("roots", nargs=-1, required=True)
+@click.argument("roots", nargs=-1, required=False)
+@click.option(
+    "--hosts-file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Список компьютеров, по одному в строке: «хост», «хост папка/путь» или smb://-адрес.",
+)
+@click.option(
+    "--hosts-parallel",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Сколько SMB-хостов обходить одновременно.",
+)
+@click.option(
+    "--smb-config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Файл с учётными данными SMB (права 0600); пароли в командной строке не принимаются.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -158,6 +206,9 @@ class _Progress:
 @_lang_option
 def scan(
     roots,
+    hosts_file,
+    hosts_parallel,
+    smb_config,
     fmt,
     output,
     jobs,
@@ -177,6 +228,7 @@ def scan(
     from pdscan.scan import ScanOptions, run_scan
 
     _setup_logging(log_file, quiet)
+    roots = _smb_roots(list(roots), hosts_file, smb_config)
     for r in roots:
         if not r.startswith("smb://") and not os.path.lexists(r):
             raise click.BadParameter(f"путь не найден: {r}", param_hint="ROOT")
@@ -201,6 +253,7 @@ def scan(
         ner=ner,
         policy=policy,
         as_of=as_of.date() if as_of else dt.date.today(),
+        smb_hosts=hosts_parallel,
     )
     writer, stream = make_writer(fmt, output)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())

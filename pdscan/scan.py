@@ -32,6 +32,7 @@ class ScanOptions:
     policy: object | None = None  # pdscan.policy.Policy
     as_of: dt.date = field(default_factory=dt.date.today)
     full: bool = False  # ignore the store's cache and read every file
+    smb_hosts: int = 4  # SMB hosts walked at once (--hosts-parallel)
 
 
 @dataclass
@@ -88,18 +89,24 @@ def _walk_errors_to_results(
             yield item
 
 
-def walk_roots(roots: list[str], follow_symlinks: bool) -> Iterator[FileRef | WalkError]:
+def walk_roots(
+    roots: list[str], follow_symlinks: bool, smb_hosts: int = 4
+) -> Iterator[FileRef | WalkError]:
     local = [r for r in roots if not r.startswith("smb://")]
     remote = [r for r in roots if r.startswith("smb://")]
     # Keep the user's order of roots: a file is reported under the first root that holds it.
     seen: set = set()
+    remote_done = False
     for r in roots:
         if r in local:
             yield from walk_local([r], follow_symlinks, seen_dirs=seen)
-        elif r in remote:
+        elif not remote_done:
             from pdscan.sources import smb
 
-            yield from smb.walk(r)
+            # SMB hosts are latency-bound: walk up to smb_hosts of them at once. A host that is
+            # down or refuses the credentials yields one error record and the others go on.
+            remote_done = True
+            yield from smb.walk_many(remote, parallel=smb_hosts)
 
 
 def run_scan(
@@ -154,7 +161,9 @@ def run_scan(
 
     complete = False
     try:
-        refs = _walk_errors_to_results(walk_roots(roots, options.follow_symlinks), finish_result)
+        refs = _walk_errors_to_results(
+            walk_roots(roots, options.follow_symlinks, options.smb_hosts), finish_result
+        )
         for result in run_pool(to_read(refs), config, options.jobs):
             finish_result(result)
         complete = True
