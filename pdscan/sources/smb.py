@@ -85,6 +85,41 @@ class SmbUrl:
         return f"smb://{hp}/{self.share}" + (f"/{p}" if p else "")
 
 
+DEFAULT_HOST_PATH = "C$/Users"  # a bare host in a hosts file: the employees' profiles on the admin share
+
+
+def roots_from_hosts_file(path: str) -> list[str]:
+    """Roots from a hosts file, one PC per line; '#' starts a comment.
+
+    pc-buh-01                     -> smb://pc-buh-01/C$/Users
+    pc-buh-02 D$/Документы        -> smb://pc-buh-02/D$/Документы
+    fs01:4450 share/Отдел кадров  -> smb://fs01:4450/share/Отдел кадров (the rest of the line)
+    smb://fs01/hr                 -> as written
+    """
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SmbError(f"не прочитан файл со списком хостов {path}: {e}") from None
+    roots = []
+    for n, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("smb://") else line.strip()
+        if not line:
+            continue
+        if line.lower().startswith("smb://"):
+            root = line
+        else:
+            host, _, rest = line.partition(" ")
+            rest = rest.strip().strip("/").replace("\\", "/") or DEFAULT_HOST_PATH
+            root = f"smb://{host.strip()}/{rest}"
+        try:
+            SmbUrl.parse(root)
+        except SmbError as e:
+            raise SmbError(f"{path}, строка {n}: {e}") from None
+        roots.append(root)
+    return roots
+
+
 # ---- sessions (per process) -------------------------------------------------------------------
 
 _lock = threading.Lock()
@@ -159,19 +194,34 @@ def _connect_message(host: str, port: int, e: BaseException) -> str:
     return f"хост {where}: ошибка подключения SMB ({name})"
 
 
+STATUS_BAD_NETWORK_NAME = 0xC00000CC
+STATUS_ACCESS_DENIED = 0xC0000022
+STATUS_LOGON_FAILURE = 0xC000006D
+
+
 def _os_message(e: BaseException) -> str:
     text = str(e).upper()
-    if "BAD_NETWORK_NAME" in text:
+    status = getattr(e, "ntstatus", None) or getattr(e, "status", None)
+    if status == STATUS_BAD_NETWORK_NAME or "BAD_NETWORK_NAME" in text:
         return "общая папка не найдена"
-    if isinstance(e, OSError) and e.errno == errno.EACCES or "ACCESS_DENIED" in text:
+    if status == STATUS_ACCESS_DENIED or isinstance(e, OSError) and e.errno == errno.EACCES:
         return "доступ запрещён"
     if isinstance(e, OSError) and e.errno == errno.ENOENT:
         return "файл или папка не найдены"
-    if "LOGON_FAILURE" in text:
+    if status == STATUS_LOGON_FAILURE or "LOGON_FAILURE" in text:
         return "неверное имя пользователя или пароль"
     if "SMBConnectionClosed" in type(e).__name__ or "CLOSED" in text:
         return "соединение SMB разорвано"
     return f"ошибка SMB: {type(e).__name__}"
+
+
+def _root_message(e: BaseException, u: SmbUrl) -> str:
+    """At the root a 'not found' means the share or the path in the address is wrong."""
+    if isinstance(e, OSError) and e.errno == errno.ENOENT:
+        if not u.path:
+            return f"общая папка «{u.share}» не найдена на {u.host}"
+        return f"путь «{u.path}» не найден в общей папке «{u.share}» на {u.host}"
+    return _os_message(e)
 
 
 # ---- security descriptor ----------------------------------------------------------------------
@@ -309,7 +359,7 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
 
                 st = smbclient.stat(u.unc(), **kw)
             except Exception as e:  # noqa: BLE001
-                yield WalkError(root, _os_message(e))
+                yield WalkError(root, _root_message(e, u))
                 return
             if not st.st_file_attributes & FILE_ATTRIBUTE_DIRECTORY:
                 entry = _Entry(u.path, st.st_size, st.st_mtime, st.st_ino)
@@ -322,7 +372,8 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
             try:
                 files, dirs = _list_dir(top, rel_dir, kw)
             except Exception as e:  # noqa: BLE001 — one unreadable folder never stops the walk
-                yield WalkError(top.url(rel_dir), _os_message(e))
+                at_root = rel_dir == u.path
+                yield WalkError(top.url(rel_dir), _root_message(e, u) if at_root else _os_message(e))
                 continue
             yield from _flat(pool.map(lambda en: make_ref(en, top, u.path), files))
             sub = []

@@ -1,0 +1,347 @@
+"""SMB source against a real Samba server started by the tests (tests/samba.py).
+
+Covers walking (Cyrillic names, nested folders), read-only reads, NT ACLs as Samba derives them from
+0600 / 0644 / group-only / POSIX-ACL files and as smbcacls writes them, a host that is down, a
+wrong password, access denied, the hosts file, the CLI end to end, and incremental rescans.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from pdscan.sources import smb
+from pdscan.sources.local import WalkError
+from tests.samba import skip_reason, start_samba
+
+pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+
+# Debian's "bin" account: a unix user with no SMB account, so Samba gives it the SID S-1-22-1-2.
+# ("daemon" gets an SMB password below for the access-denied test, and with it a SAM SID.)
+BIN_UID = 2
+ADM_GID = 4  # Debian's "adm" group
+
+
+def snils(number: int) -> str:
+    """A checksum-valid СНИЛС for a 9-digit number (control: weighted sum mod 101, 100 → 00)."""
+    d = f"{number:09d}"
+    total = sum(int(c) * (9 - i) for i, c in enumerate(d))
+    control = total if total < 100 else (0 if total in (100, 101) else total % 101 % 100)
+    return f"{d[:3]}-{d[3:6]}-{d[6:]} {control:02d}"
+
+
+PD_TEXT = "Анкета сотрудника. Иванов Иван Иванович, СНИЛС {snils}, тел. +7 912 345-67-89\n"
+
+
+def _tree(share: Path) -> dict[str, str]:
+    """Files on the share's disk: rel path → text. Permissions set by the caller."""
+    files = {
+        "Отдел кадров/2024/анкета Иванова.txt": PD_TEXT.format(snils=snils(112233445)),
+        "Отдел кадров/2024/архив/старое/приказ.txt": "Приказ о назначении. "
+        + PD_TEXT.format(snils=snils(123456789)),
+        "Бухгалтерия/зарплата.txt": PD_TEXT.format(snils=snils(987654321)),
+        "public/readme.txt": "Общая папка отдела, без персональных данных.\n",
+        "perm/0600.txt": "только владелец\n",
+        "perm/0644.txt": PD_TEXT.format(snils=snils(111222333)),
+        "perm/group.txt": "только группа adm\n",
+        "perm/posix_acl.txt": "владелец и bin по POSIX ACL\n",
+        "perm/nt_acl.txt": "NT ACL, записанный smbcacls\n",
+        "perm/inherit_only.txt": "ACE только для наследования\n",
+    }
+    for rel, text in files.items():
+        p = share / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+        p.chmod(0o644)
+    (share / "perm/0600.txt").chmod(0o600)
+    os.chown(share / "perm/group.txt", 0, ADM_GID)
+    (share / "perm/group.txt").chmod(0o640)
+    (share / "perm/posix_acl.txt").chmod(0o600)
+    subprocess.run(["setfacl", "-m", f"u:{BIN_UID}:r", str(share / "perm/posix_acl.txt")], check=True)
+    return files
+
+
+@pytest.fixture(scope="module")
+def server():
+    # Not under pytest's 0700 tmp dirs: a non-root SMB user must be able to traverse to the share.
+    base = Path(tempfile.mkdtemp(prefix="pdscan-samba-"))
+    base.chmod(0o755)
+    srv = start_samba(base)
+    srv.files = _tree(srv.share_dir)
+    srv.add_user("daemon", "Daemon-pass-2")
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def creds(server, monkeypatch, tmp_path):
+    empty = tmp_path / "smb.ini"
+    empty.write_text("")
+    empty.chmod(0o600)
+    monkeypatch.setenv("PDSCAN_SMB_CONFIG", str(empty))
+    monkeypatch.setenv("PDSCAN_SMB_USER", server.user)
+    monkeypatch.setenv("PDSCAN_SMB_PASSWORD", server.password)
+    monkeypatch.delenv("PDSCAN_SMB_DOMAIN", raising=False)
+    smb.reset_sessions()
+    yield server
+    smb.reset_sessions()
+
+
+def _refs(root: str) -> tuple[dict, list[WalkError]]:
+    refs, errors = {}, []
+    for item in smb.walk(root):
+        if isinstance(item, WalkError):
+            errors.append(item)
+        else:
+            refs[item.rel] = item
+    return refs, errors
+
+
+def _names(ref) -> set[str]:
+    return {r.name for r in ref.readers}
+
+
+def test_walk_finds_every_file_with_cyrillic_names_and_stat(creds):
+    refs, errors = _refs(creds.url)
+    assert errors == []
+    assert set(refs) == set(creds.files)
+    ref = refs["Отдел кадров/2024/архив/старое/приказ.txt"]
+    local = os.stat(creds.share_dir / ref.rel)
+    assert ref.source == "smb"
+    assert ref.path == f"{creds.url}/Отдел кадров/2024/архив/старое/приказ.txt"
+    assert ref.root == creds.url
+    assert ref.size == local.st_size
+    assert abs(ref.mtime - local.st_mtime) < 1e-3
+    assert ref.inode == local.st_ino  # Samba's file id is the inode: incremental keys stay stable
+
+
+def test_walk_a_subfolder_root_gives_paths_relative_to_it(creds):
+    root = f"{creds.url}/Отдел кадров"
+    refs, errors = _refs(root)
+    assert errors == []
+    assert set(refs) == {"2024/анкета Иванова.txt", "2024/архив/старое/приказ.txt"}
+    assert refs["2024/анкета Иванова.txt"].path == f"{creds.url}/Отдел кадров/2024/анкета Иванова.txt"
+
+
+def test_read_bytes_reads_content_and_respects_the_limit(creds):
+    refs, _ = _refs(creds.url)
+    ref = refs["Бухгалтерия/зарплата.txt"]
+    expected = (creds.share_dir / ref.rel).read_bytes()
+    assert smb.read_bytes(ref, 1 << 20) == expected
+    assert smb.read_bytes(ref, 10) == expected[:11]  # limit + 1: the caller sees it is over
+
+
+def test_read_does_not_change_the_file(creds):
+    refs, _ = _refs(creds.url)
+    ref = refs["perm/0644.txt"]
+    p = creds.share_dir / ref.rel
+    before = p.stat()
+    smb.read_bytes(ref, 1 << 20)
+    after = p.stat()
+    assert (after.st_mtime_ns, after.st_size, after.st_mode) == (
+        before.st_mtime_ns,
+        before.st_size,
+        before.st_mode,
+    )
+
+
+def test_readers_from_posix_modes(creds):
+    refs, _ = _refs(creds.url)
+    owner_sid = refs["perm/0600.txt"].owner
+    assert owner_sid.startswith("S-1-")  # root: Samba maps it to its local SAM
+    assert _names(refs["perm/0600.txt"]) == {owner_sid}
+    assert "Everyone" in _names(refs["perm/0644.txt"])
+    group = refs["perm/group.txt"]
+    assert group.group == f"S-1-22-2-{ADM_GID}" and group.gid == ADM_GID
+    assert _names(group) == {owner_sid, f"S-1-22-2-{ADM_GID}"}  # no Everyone for a 0640 file
+    acl = refs["perm/posix_acl.txt"]
+    assert f"S-1-22-1-{BIN_UID}" in _names(acl)
+    assert "Everyone" not in _names(acl)
+    assert all(r.kind == "sid" and r.detail == "ALLOW READ" for r in acl.readers)
+
+
+def test_nt_acl_written_by_smbcacls(creds):
+    if not creds.smbcacls_ok:
+        pytest.skip("smbcacls подключается только к порту 445, а он занят на этой машине")
+    creds.smbcacls(
+        "perm/nt_acl.txt",
+        "-S",
+        "REVISION:1,OWNER:S-1-22-1-0,GROUP:S-1-22-2-0,"
+        "ACL:S-1-22-1-0:ALLOWED/0x0/FULL,"
+        f"ACL:S-1-22-1-{BIN_UID}:DENIED/0x0/R,"
+        "ACL:S-1-5-11:ALLOWED/0x0/READ,"
+        f"ACL:S-1-22-1-{BIN_UID}:ALLOWED/0x0/READ,"
+        "ACL:S-1-5-21-1-2-3-513:ALLOWED/0x0/0x00000001,"
+        "ACL:S-1-5-32-544:ALLOWED/0x0/0x00100000",  # SYNCHRONIZE only: not a reader
+    )
+    creds.smbcacls(
+        "perm/inherit_only.txt",
+        "-S",
+        "REVISION:1,OWNER:S-1-22-1-0,GROUP:S-1-22-2-0,"
+        "ACL:S-1-22-1-0:ALLOWED/0x0/FULL,ACL:S-1-1-0:ALLOWED/0x8/READ",
+    )
+    refs, errors = _refs(f"{creds.url}/perm")
+    assert errors == []
+    nt = refs["nt_acl.txt"]
+    assert nt.owner == "S-1-22-1-0" and nt.uid == 0
+    assert _names(nt) == {"S-1-22-1-0", "NT AUTHORITY\\Authenticated Users", "Domain Users"}
+    # an inherit-only ACE is for children, not for the file itself
+    assert _names(refs["inherit_only.txt"]) == {"S-1-22-1-0"}
+
+
+def test_sid_names_from_config(creds, tmp_path, monkeypatch):
+    cfg = tmp_path / "named.ini"
+    cfg.write_text(f"[sids]\nS-1-22-2-{ADM_GID} = buh\n")
+    cfg.chmod(0o600)
+    monkeypatch.setenv("PDSCAN_SMB_CONFIG", str(cfg))
+    refs, _ = _refs(f"{creds.url}/perm/group.txt")
+    assert list(refs) == ["group.txt"]
+    assert refs["group.txt"].group == "buh"
+    assert "buh" in _names(refs["group.txt"])
+
+
+def test_host_down_is_one_error_and_others_continue(creds):
+    dead = "smb://127.0.0.1:9/share"  # discard port: nothing listens there
+    items = list(smb.walk_many([dead, f"{creds.url}/public"], parallel=2))
+    errors = [i for i in items if isinstance(i, WalkError)]
+    files = [i for i in items if not isinstance(i, WalkError)]
+    assert len(errors) == 1 and errors[0].path == dead
+    assert "недоступен" in errors[0].error
+    assert [f.rel for f in files] == ["readme.txt"]
+
+
+def test_wrong_password_is_an_error_record(creds, monkeypatch):
+    monkeypatch.setenv("PDSCAN_SMB_PASSWORD", "wrong")
+    smb.reset_sessions()
+    items = list(smb.walk(creds.url))
+    assert len(items) == 1 and isinstance(items[0], WalkError)
+    assert "неверное имя пользователя или пароль" in items[0].error
+
+
+def test_missing_share_is_an_error_record(creds):
+    items = list(smb.walk(f"smb://{creds.host}:{creds.port}/nosuchshare"))
+    assert len(items) == 1 and isinstance(items[0], WalkError)
+    assert "общая папка «nosuchshare» не найдена" in items[0].error
+
+
+def test_access_denied_file_for_another_user(creds, monkeypatch):
+    refs, _ = _refs(creds.url)  # as root
+    monkeypatch.setenv("PDSCAN_SMB_USER", "daemon")
+    monkeypatch.setenv("PDSCAN_SMB_PASSWORD", "Daemon-pass-2")
+    smb.reset_sessions()
+    with pytest.raises(PermissionError):
+        smb.read_bytes(refs["perm/0600.txt"], 1 << 20)
+    with pytest.raises(PermissionError):
+        smb.read_bytes(refs["perm/posix_acl.txt"], 1 << 20)  # the ACL names bin, not daemon
+    assert smb.read_bytes(refs["public/readme.txt"], 1 << 20).startswith("Общая".encode())
+
+
+def test_hosts_file(tmp_path):
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text(
+        "# ПК бухгалтерии\n"
+        "pc-buh-01\n"
+        "pc-buh-02 D$/Документы   # диск D\n"
+        "\n"
+        "fs01:4450 share/Отдел кадров\n"
+        "smb://fs02/hr/2024\n",
+        encoding="utf-8",
+    )
+    assert smb.roots_from_hosts_file(str(hosts)) == [
+        "smb://pc-buh-01/C$/Users",
+        "smb://pc-buh-02/D$/Документы",
+        "smb://fs01:4450/share/Отдел кадров",
+        "smb://fs02/hr/2024",
+    ]
+    bad = tmp_path / "bad.txt"
+    bad.write_text("ok-host\nsmb://\n")
+    with pytest.raises(smb.SmbError, match="строка 2"):
+        smb.roots_from_hosts_file(str(bad))
+
+
+def _run_cli(pdscan_cmd, args, env_extra, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PDSCAN_SMB")}
+    env.update(env_extra)
+    r = subprocess.run(pdscan_cmd + args, capture_output=True, text=True, env=env, cwd=cwd, timeout=240)
+    records = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+    return r, records
+
+
+def test_cli_hosts_file_policy_and_incremental(server, pdscan_cmd, tmp_path):
+    cfg = tmp_path / "smb.ini"
+    cfg.write_text(f"[default]\nuser = {server.user}\npassword = {server.password}\n", encoding="utf-8")
+    cfg.chmod(0o600)
+    hosts = tmp_path / "hosts.txt"
+    hosts.write_text(f"127.0.0.1:9 share\n{server.host}:{server.port} share/Бухгалтерия\n{server.url}/perm\n")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\naccess:\n  allowed_groups: [buh]\n  allow_owner: true\n", encoding="utf-8")
+    db = tmp_path / "pdscan.db"
+    args = ["scan", "--hosts-file", str(hosts), "--smb-config", str(cfg), "--policy", str(policy)]
+    args += ["--format", "jsonl", "--ner", "off", "--no-ocr", "-j", "2", "--db", str(db), "-q"]
+    r, records = _run_cli(pdscan_cmd, args, {}, tmp_path)
+    assert r.returncode == 1, r.stderr
+    errors = [x for x in records if x["type"] == "error"]
+    assert [e["path"] for e in errors] == ["smb://127.0.0.1:9/share"]
+    found = {x["path"] for x in records if x["type"] == "finding"}
+    assert f"{server.url}/Бухгалтерия/зарплата.txt" in found
+    assert f"{server.url}/perm/0644.txt" in found
+    excessive = {x["path"] for x in records if x["type"] == "violation" and x["rule"] == "excessive_access"}
+    assert f"{server.url}/perm/0644.txt" in excessive  # Everyone may read it
+    summary = records[-1]
+    assert summary["type"] == "summary" and summary["errors"] == 1
+
+    # Rescan: nothing changed on the share, so no file is read again.
+    r2, records2 = _run_cli(pdscan_cmd, args, {}, tmp_path)
+    assert r2.returncode in (0, 1), r2.stderr
+    assert records2[-1]["files_reused"] == summary["files_seen"] - 1  # all but the dead host's record
+
+
+def test_cli_refuses_world_readable_config(server, pdscan_cmd, tmp_path):
+    cfg = tmp_path / "smb.ini"
+    cfg.write_text(f"[default]\nuser = {server.user}\npassword = {server.password}\n")
+    cfg.chmod(0o644)
+    r, _ = _run_cli(pdscan_cmd, ["scan", server.url, "--smb-config", str(cfg), "--no-store"], {}, tmp_path)
+    assert r.returncode == 2
+    assert "chmod 600" in r.stderr
+
+
+def test_cli_without_credentials_is_a_clear_usage_error(server, pdscan_cmd, tmp_path):
+    env = {"PDSCAN_SMB_CONFIG": ""}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "noconfig")
+    r, _ = _run_cli(pdscan_cmd, ["scan", server.url, "--no-store"], env, tmp_path)
+    assert r.returncode == 2
+    assert "PDSCAN_SMB_USER" in r.stderr
+
+
+def test_env_credentials_are_used_by_worker_processes(server, pdscan_cmd, tmp_path):
+    env = {"PDSCAN_SMB_USER": server.user, "PDSCAN_SMB_PASSWORD": server.password}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "noconfig")
+    args = [
+        "scan",
+        f"{server.url}/Отдел кадров",
+        "--format",
+        "jsonl",
+        "--ner",
+        "off",
+        "--no-ocr",
+        "-j",
+        "2",
+        "--no-store",
+    ]
+    r, records = _run_cli(pdscan_cmd, args, env, tmp_path)
+    assert r.returncode == 1, r.stderr
+    paths = {x["path"] for x in records if x["type"] == "finding"}
+    assert paths == {
+        f"{server.url}/Отдел кадров/2024/анкета Иванова.txt",
+        f"{server.url}/Отдел кадров/2024/архив/старое/приказ.txt",
+    }
+    assert records[-1]["errors"] == 0
