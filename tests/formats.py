@@ -58,11 +58,11 @@ def write_docx(
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-def add_docx_part(path: Path, name: str, xml: str) -> Path:
-    """Add (or replace) one XML part in an existing docx, e.g. word/footnotes.xml."""
+def add_part(path: Path, name: str, content: str | bytes) -> Path:
+    """Add (or replace) one part in an existing docx/xlsx/pptx, e.g. word/footnotes.xml."""
     with zipfile.ZipFile(path) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
-    parts[name] = xml.encode("utf-8")
+    parts[name] = content.encode("utf-8") if isinstance(content, str) else content
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in parts.items():
             z.writestr(n, data)

@@ -9,10 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from pdscan.extract import EncryptedError, ExtractContext, ExtractError, LimitExceeded, Limits, extract, sniff
+from pdscan.extract import (
+    EncryptedError,
+    ExtractContext,
+    ExtractError,
+    LimitExceeded,
+    Limits,
+    extract,
+    extractor_for,
+    sniff,
+)
 from pdscan.extract import pdf as pdf_mod
 from tests.formats import (
-    add_docx_part,
+    add_part,
     docx_body_xml,
     encrypt_ooxml,
     footnotes_xml,
@@ -107,13 +116,28 @@ def test_docx_footnotes_text_boxes_tracked_changes_content_controls(tmp_path):
         "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>вложенная</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
         "</w:tc><w:tc><w:p><w:r><w:t>вторая</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
     )
-    add_docx_part(path, "word/document.xml", docx_body_xml(body))
-    add_docx_part(path, "word/footnotes.xml", footnotes_xml("Паспорт 4510 123456 выдан 01.02.2010"))
+    add_part(path, "word/document.xml", docx_body_xml(body))
+    add_part(path, "word/footnotes.xml", footnotes_xml("Паспорт 4510 123456 выдан 01.02.2010"))
     _, chunks, _ = run(path)
     assert chunks == [
         ("paragraph 1", "СНИЛС 112-233-445 95\nв рамке\nполе\tформы", ""),
         ("table 1 row 1", "внешняя вложенная\tвторая", ""),
         ("footnote 1", "Паспорт 4510 123456 выдан 01.02.2010", ""),
+    ]
+
+
+def test_docx_embedded_workbook_is_read_as_a_member(tmp_path):
+    book = write_xlsx(tmp_path / "book.xlsx", {"Лист1": [["СНИЛС"], ["112-233-445 95"]]})
+    path = write_docx(tmp_path / "a.docx", paragraphs=["См. таблицу"])
+    add_part(path, "word/embeddings/Microsoft_Excel_Worksheet.xlsx", book.read_bytes())
+    ctx = ExtractContext(limits=Limits(), name=path.name)
+    _, chunks = extract(path.read_bytes(), ctx)
+    got = [(c.member, c.location, c.text) for c in chunks]
+    member = "word/embeddings/Microsoft_Excel_Worksheet.xlsx"
+    assert got == [
+        (None, "paragraph 1", "См. таблицу"),
+        (member, "sheet Лист1!A1", "СНИЛС"),
+        (member, "sheet Лист1!A2", "112-233-445 95"),
     ]
 
 
@@ -136,14 +160,14 @@ def test_truncated_docx_is_a_clear_error(tmp_path):
 
 def test_docx_with_broken_xml_is_a_clear_error(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["x"])
-    add_docx_part(path, "word/document.xml", "<w:document><w:body><w:p>")
+    add_part(path, "word/document.xml", "<w:document><w:body><w:p>")
     with pytest.raises(ExtractError, match="повреждена"):
         run(path)
 
 
 def test_docx_part_over_entry_limit(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["x"])
-    add_docx_part(
+    add_part(
         path, "word/document.xml", docx_body_xml("<w:p><w:r><w:t>" + "я" * 600_000 + "</w:t></w:r></w:p>")
     )
     with pytest.raises(LimitExceeded, match="больше предела"):
@@ -152,7 +176,7 @@ def test_docx_part_over_entry_limit(tmp_path):
 
 def test_docx_zip_bomb_ratio(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["x"])
-    add_docx_part(path, "word/document.xml", docx_body_xml(" " * 6_000_000))
+    add_part(path, "word/document.xml", docx_body_xml(" " * 6_000_000))
     with pytest.raises(LimitExceeded, match="zip-бомбу"):
         run(path)
 
@@ -205,12 +229,7 @@ def test_xlsx_all_sheets_rows_with_header_context(tmp_path):
 
 def test_xlsx_corrupt(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"Лист1": [["a"]]})
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c"
-    with zipfile.ZipFile(path, "w") as z:
-        for n, d in parts.items():
-            z.writestr(n, d)
+    add_part(path, "xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c")
     with pytest.raises(ExtractError):
         run(path)
 
@@ -283,6 +302,7 @@ def test_pdf_scanned_page_goes_to_ocr_hook(tmp_path):
     path = write_pdf(
         tmp_path / "скан.pdf", [["Текстовая страница"], ["Паспорт 4510 123456"]], image_pages=[2]
     )
+    extractor_for("application/pdf")  # load every format module first: the OCR module installs its hook
     previous = pdf_mod._page_ocr
     try:
         pdf_mod.set_page_ocr(None)

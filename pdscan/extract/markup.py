@@ -23,7 +23,10 @@ from pdscan.extract.sniff import HTML, JSON, XML
 from pdscan.extract.text import decode, extract_text
 from pdscan.model import Chunk
 
-MAX_JSON_BYTES = 64 * 1024 * 1024  # bigger JSON is read as text: a parsed tree costs ~10× its size
+# Bigger documents are read as plain text (every value is still there, only the structure is
+# lost): a parsed JSON costs ~10× its size in memory, an HTML tree ~5×.
+MAX_JSON_BYTES = 16 * 1024 * 1024
+MAX_HTML_BYTES = 48 * 1024 * 1024
 
 # ---- HTML -------------------------------------------------------------------------------------
 
@@ -85,6 +88,9 @@ def _html_blocks(root: etree._Element) -> Iterator[tuple[int, str]]:
 
 @register(HTML, "application/xhtml+xml")
 def extract_html(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if len(data) > MAX_HTML_BYTES:
+        yield from extract_text(data, ctx)
+        return
     text = _html_text(data)
     try:
         root = html.document_fromstring(text)

@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -421,6 +422,7 @@ def extract_pptx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
 # ---- xlsx (and any workbook calamine reads) ----------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
 def _col_letters(col: int) -> str:
     s = ""
     col += 1
@@ -478,11 +480,13 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
             for i, row in enumerate(sheet.iter_rows()):
                 if i % 2000 == 0:
                     ctx.check_deadline()
-                cells = [cell_text(v) for v in row]
-                first = next((j for j, c in enumerate(cells) if c.strip()), -1)
-                if first < 0:
-                    continue
+                cells = [v if type(v) is str else cell_text(v) for v in row]  # the common case first
+                first = 0
+                while first < len(cells) and not cells[first]:
+                    first += 1
                 text = "\t".join(cells[first:]).rstrip("\t")
+                if not text.strip():
+                    continue
                 loc = f"sheet {name}!{_col_letters(col0 + first)}{i + 1}"
                 yield Chunk(text=text, location=loc, member=ctx.member, context=header)
                 if not header:
