@@ -271,3 +271,8 @@ def scan(
 from pdscan.cli_policy import policy_group  # noqa: E402 — registered after main is defined
 
 main.add_command(policy_group)
+
+
+from pdscan.cli_watch import watch as _watch  # noqa: E402 — defined in its own module, needs main
+
+main.add_command(_watch)
