@@ -44,7 +44,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _CUE_BEFORE = re.compile(
-    r"дат[аыуе][ \u00a0]+рожд|рожд[её]н|рождени|рожд\.|родил(?:ся|ась)|\bд\.[ \u00a0]?р\.|\bд/р\b|\bдр\b|"
+    r"дат[аыуе][ \u00a0]+рожд|рожд[её]н|рождени|рожд\.|родил(?:ся|ась)|\bд\.[ \u00a0]?р\.|\bд/р\b|"
     r"date[ _]of[ _]birth|birth[ _]?date|\bdob\b|\bborn\b",
     re.IGNORECASE,
 )
@@ -102,6 +102,8 @@ def find(text: str, context: str = "") -> list[Detection]:
         parsed = _to_date(m)
         start, end = m.start(), m.end()
         gap_start = max(prev_end, start - _WINDOW)
+        while gap_start > prev_end and text[gap_start - 1].isalnum():
+            gap_start -= 1  # never cut a word in two: "АЛЕКСАНДР" must not read as "ДР"
         prev_end = end
         if parsed is None:
             continue

@@ -61,29 +61,145 @@ _CASES = {
 }
 _ROLES = ("Name", "Surn", "Patr")
 
-# Cues before a name that make it a street, a school name, a quoted organisation...
-_NOT_PERSON_BEFORE = re.compile(
-    r"(?:\b(?:(?:ул|пр|пр-т|пр-кт|просп|пер|б-р|пл|наб|ш|туп|мкр|им|пос|г|гор|р-н|ст|о|пгт|с|д|дер)\."
-    r"|улиц[аеуы]|проспект[аеу]?|переул(?:ок|ке|ка)|бульвар[аеу]?|площад[иья]|набережн(?:ая|ой)|шоссе|"
-    r"проезд[аеу]?|тупик[аеу]?|аллея|аллеи|имени|пос[её]л(?:ок|ке|ка)|город[аеу]?|район[аеу]?|"
-    r"станци[яи]|остров[аеу]?|пик[аеу]?|мкр|микрорайон[аеу]?)"
-    r"|[«\"“„'])[ \u00a0]*$",
-    re.IGNORECASE,
+# The word right before a name that makes it a street, a school or a place ("ул. Льва Толстого",
+# "им. А.П. Чехова"): exact abbreviations and stems of full words.
+_PLACE_EXACT = frozenset(
+    "ул пр пр-т пр-кт просп пер б-р пл наб ш туп мкр им пос г гор р-н ст о пгт с д дер".split()
 )
-# Position titles and signature cues right before a name: only punctuation, a signature line
-# or a quoted organisation name may stand between the cue and the name.
-_SIGNATURE_BEFORE = re.compile(
-    r"(?:директор|бухгалтер|руководител|исполнител|\bисп|начальник|заведующ|менеджер|специалист|"
-    r"инженер|секретар|председател|заместител|\bзам|управляющ|инспектор|юрисконсульт|экономист|"
-    r"кассир|делопроизводител|подпис|с уважением|ответственн|\bооо|\bпао|\bзао|\bоао|\bао|"
-    r"\bм\.п|оператор|администратор|президент|ректор|\bнач|\bрук|\bдир|уполномоченн|"
-    r"представител|по доверенности|согласовано|утверждаю|составил|проверил|подготовил|юрист|"
-    r"кадров|бухгалтери[яи]|отдел[аеу]?|работник|сотрудник)[а-яё]*\.?"
-    r"[\s:,.\-–—/_()]*(?:(?:ООО|АО|ПАО|ЗАО|ОАО|АНО|МУП|ГУП|ФГУП|ГБУ|МБУ|ИП)?[ \u00a0]*[«\"][^»\"\n]{1,60}[»\"])?"
-    r"[\s:,.\-–—/_()]*$",
-    re.IGNORECASE,
+_PLACE_STEMS = (
+    "улиц",
+    "проспект",
+    "переул",
+    "бульвар",
+    "площад",
+    "набережн",
+    "шоссе",
+    "проезд",
+    "тупик",
+    "алле",
+    "имени",
+    "посел",
+    "посёл",
+    "город",
+    "район",
+    "станци",
+    "остров",
+    "пик",
+    "микрорайон",
+    "деревн",
+    "сел",
+    "мост",
+    "сквер",
+    "парк",
+    "станиц",
+    "хутор",
+    "театр",
+    "школ",
+    "музе",
+    "библиотек",
+    "университет",
+    "институт",
+    "гимнази",
+    "лице",
+    "премия",
+    "премии",
+    "орден",
+    "медал",
+    "памятник",
 )
-_SIGNATURE_WINDOW = 90
+# The word right before a name (only a signature line, punctuation or a quoted organisation
+# name between) that makes it a signature: position titles and signature cues.
+_SIGN_EXACT = frozenset("исп зам нач рук дир гл ооо пао зао оао ао ано муп гуп фгуп гбу мбу п".split())
+_SIGN_STEMS = (
+    "директор",
+    "бухгалтер",
+    "руководител",
+    "исполнител",
+    "начальник",
+    "заведующ",
+    "менеджер",
+    "специалист",
+    "инженер",
+    "секретар",
+    "председател",
+    "заместител",
+    "управляющ",
+    "инспектор",
+    "юрисконсульт",
+    "экономист",
+    "кассир",
+    "делопроизводител",
+    "подпис",
+    "уважени",
+    "ответственн",
+    "оператор",
+    "администратор",
+    "президент",
+    "ректор",
+    "уполномоченн",
+    "представител",
+    "доверенност",
+    "согласован",
+    "утверждаю",
+    "составил",
+    "проверил",
+    "подготовил",
+    "юрист",
+    "кадров",
+    "бухгалтери",
+    "отдел",
+    "кладовщик",
+    "экспедитор",
+    "логист",
+    "аудитор",
+)
+_GAP_CHARS = frozenset(" \u00a0\n\r:,.-–—/_()")
+_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ-")
+_QUOTE_CLOSE = '»"”'
+_QUOTE_OPEN = '«"“„'
+
+
+def _word_before(text: str, pos: int, lo: int) -> tuple[str, int]:
+    """The word ending before ``pos`` past gap characters (lower case) and its start; "" at ``lo``."""
+    i = pos
+    while i > lo and text[i - 1] in _GAP_CHARS:
+        i -= 1
+    k = i
+    while k > lo and text[k - 1] in _LETTERS:
+        k -= 1
+    return text[k:i].lower(), k
+
+
+def _is_place(text: str, start: int) -> bool:
+    """A street / place / institution word, or an opening quote, right before the name."""
+    lo = max(0, start - 40)
+    i = start
+    while i > lo and text[i - 1] in " \u00a0":
+        i -= 1
+    if i > lo and text[i - 1] in _QUOTE_OPEN:
+        return True
+    if i > lo and text[i - 1] not in ".":
+        # Full words stand right before the name ("улица Карла Маркса").
+        word, _ = _word_before(text, i, lo)
+        return word.startswith(_PLACE_STEMS)
+    word, _ = _word_before(text, i, lo)  # an abbreviation with its dot ("ул. Льва Толстого")
+    return word in _PLACE_EXACT or word.startswith(_PLACE_STEMS)
+
+
+def _is_signature(text: str, start: int) -> bool:
+    """A position title or signature cue right before the name (a table cell does not count)."""
+    lo = max(0, start - 120)
+    word, k = _word_before(text, start, lo)
+    if "\t" in text[k:start]:
+        return False
+    if not word and k > lo and text[k - 1] in _QUOTE_CLOSE:
+        # Skip a quoted organisation name: Директор ООО «МакАрт» Данейкина О.Н.
+        q = max(text.rfind(c, lo, k - 1) for c in _QUOTE_OPEN)
+        if q < 0 or "\n" in text[q:k]:
+            return False
+        word, k = _word_before(text, q, lo)
+    return bool(word) and (word in _SIGN_EXACT or word.startswith(_SIGN_STEMS))
+
 
 # Table headers that name the columns of a row (Chunk.context, cells joined by "\t").
 _HDR_SURN = re.compile(r"^\s*фамилия\b", re.IGNORECASE)
@@ -103,6 +219,7 @@ class _Forms:
     """Name / Surn / Patr readings of one word form: role -> {(case, gender): parse}."""
 
     roles: dict
+    unknown: bool  # out of dictionary: may be a rare surname ("Кхвостиков")
 
 
 class NameFinder:
@@ -114,15 +231,16 @@ class NameFinder:
         import pymorphy3
 
         self._morph = pymorphy3.MorphAnalyzer(lang="ru")
-        self._cache: dict[str, _Forms | None] = {}
+        self._cache: dict[str, _Forms] = {}
         self._nomn: dict[tuple, str] = {}
+        self._headers: dict[str, tuple[dict, list[int]]] = {}
 
     # --- pymorphy3 look-ups, cached per lower-case word form ---------------------------------
 
-    def forms(self, word: str) -> _Forms | None:
+    def forms(self, word: str) -> _Forms:
         key = word.lower()
-        hit = self._cache.get(key, 0)
-        if hit != 0:
+        hit = self._cache.get(key)
+        if hit is not None:
             return hit
         forms = self._parse(key)
         if len(self._cache) >= self.CACHE_SIZE:
@@ -130,7 +248,7 @@ class NameFinder:
         self._cache[key] = forms
         return forms
 
-    def _parse(self, key: str) -> _Forms | None:
+    def _parse(self, key: str) -> _Forms:
         parses = self._morph.parse(key)
         if "-" in key and not any(r in p.tag.grammemes for p in parses for r in _ROLES):
             parses = self._morph.parse(key.rsplit("-", 1)[1])
@@ -147,15 +265,15 @@ class NameFinder:
                     continue
                 if role == "Patr" and not p.is_known and not key.endswith(_PATR_ENDINGS):
                     continue
-                case = _CASES.get(p.tag.case or "")
+                case = _CASES.get(str(p.tag.case))
                 if case is None:
                     continue
-                genders = ("masc", "femn") if "ms-f" in g else (p.tag.gender,)
+                genders = ("masc", "femn") if "ms-f" in g else (str(p.tag.gender),)
                 slot = roles.setdefault(role, {})
                 for gender in genders:
                     if gender in ("masc", "femn"):
                         slot.setdefault((case, gender), p)
-        return _Forms(roles) if roles else None
+        return _Forms(roles, not any(p.is_known for p in parses))
 
     def nominative(self, word: str, role: str, case: str, gender: str) -> str:
         """The nominative singular of one name word, lower case, ё → е."""
@@ -164,8 +282,7 @@ class NameFinder:
         if hit is not None:
             return hit
         out = key[0]
-        forms = self.forms(word)
-        p = forms.roles.get(role, {}).get((case, gender)) if forms else None
+        p = self.forms(word).roles.get(role, {}).get((case, gender))
         if p is not None:
             inf = p.inflect({"nomn", "sing", gender}) or p.inflect({"nomn", "sing"})
             if inf is not None:
@@ -177,63 +294,87 @@ class NameFinder:
     # --- matching ------------------------------------------------------------------------------
 
     @staticmethod
-    def _agree(*sets) -> list[tuple[str, str]]:
-        common = set(sets[0])
-        for s in sets[1:]:
-            common &= set(s)
-        # Prefer the nominative, then the other cases in a stable order.
-        return sorted(common, key=lambda cg: (cg[0] != "nomn", cg))
+    def _agree(*slots) -> tuple[str, str] | None:
+        """The (case, gender) all readings share, the nominative first; None when they disagree."""
+        common = None
+        for s in slots:
+            if s is _ANY:
+                continue
+            common = s.keys() if common is None else common & s.keys()
+        if common is None:
+            common = _ANY
+        if not common:
+            return None
+        if len(common) == 1:
+            return next(iter(common))
+        return min(common, key=_case_rank)
 
     def _roles(self, tok: tuple) -> dict:
         kind, text = tok[0], tok[1]
         if kind != "w":
             return {}
-        forms = self.forms(text)
-        return forms.roles if forms else {}
+        return self.forms(text).roles
 
-    def _surname_any(self, text: str) -> str | None:
-        """Nominative of a surname standing next to initials (its case and gender are unknown)."""
+    def _surname_any(self, text: str) -> tuple[str, float] | None:
+        """Nominative of a surname next to initials (case and gender unknown), with its score."""
         forms = self.forms(text)
-        if not forms or "Surn" not in forms.roles:
-            return None
-        case, gender = self._agree(forms.roles["Surn"])[0]
-        return self.nominative(text, "Surn", case, gender)
+        if "Surn" not in forms.roles:
+            # An out-of-dictionary word next to initials: a rare surname, less sure.
+            return (text.lower().replace("ё", "е"), SCORE_PAIR) if forms.unknown else None
+        case, gender = self._agree(forms.roles["Surn"])
+        return self.nominative(text, "Surn", case, gender), SCORE_INITIALS
+
+    def _surn_slots(self, forms: _Forms):
+        """Case/gender slots of a surname reading; ``_ANY`` for an out-of-dictionary word."""
+        if "Surn" in forms.roles:
+            return forms.roles["Surn"]
+        return _ANY if forms.unknown else None
+
+    def _surn_nominative(self, word: str, case: str, gender: str) -> str:
+        if "Surn" in self.forms(word).roles:
+            return self.nominative(word, "Surn", case, gender)
+        return word.lower().replace("ё", "е")
 
     def _match_at(self, toks: list, i: int) -> tuple[int, str, float] | None:
         """Try the name patterns at token i; return (tokens used, normalized, score)."""
         n = len(toks)
         t0 = toks[i]
-        if t0[0] == "i":
-            if i + 1 < n and toks[i + 1][0] == "w":
-                sur = self._surname_any(toks[i + 1][1])
-                if sur:
-                    return 2, f"{sur} {_initials(t0[1])}", SCORE_INITIALS
-            return None
-        r0 = self._roles(t0)
-        if not r0:
-            return None
         if i + 1 >= n:
             return None
         t1 = toks[i + 1]
-        if t1[0] == "i":
-            if "Surn" in r0:
-                sur = self._surname_any(t0[1])
-                return 2, f"{sur} {_initials(t1[1])}", SCORE_INITIALS
+        if t0[0] == "i":
+            if t1[0] == "w":
+                sur = self._surname_any(t1[1])
+                if sur:
+                    return 2, f"{sur[0]} {_initials(t0[1])}", sur[1]
             return None
-        r1 = self._roles(t1)
-        if not r1:
+        f0 = self.forms(t0[1])
+        if t1[0] == "i":
+            sur = self._surname_any(t0[1])
+            return (2, f"{sur[0]} {_initials(t1[1])}", sur[1]) if sur else None
+        r0 = f0.roles
+        if not r0 and not f0.unknown:
+            return None
+        f1 = self.forms(t1[1])
+        r1 = f1.roles
+        if not r1 and not f1.unknown:
             return None
         if i + 2 < n and toks[i + 2][0] == "w":
-            r2 = self._roles(toks[i + 2])
-            if r2:
-                for order in (("Surn", "Name", "Patr"), ("Name", "Patr", "Surn")):
-                    if order[0] in r0 and order[1] in r1 and order[2] in r2:
-                        cg = self._agree(r0[order[0]], r1[order[1]], r2[order[2]])
-                        if cg:
-                            words = {
-                                order[k]: self.nominative(toks[i + k][1], order[k], *cg[0]) for k in range(3)
-                            }
-                            return 3, f"{words['Surn']} {words['Name']} {words['Patr']}", SCORE_FULL
+            f2 = self.forms(toks[i + 2][1])
+            # Фамилия Имя Отчество
+            s0 = self._surn_slots(f0)
+            if s0 is not None and "Name" in r1 and "Patr" in f2.roles:
+                cg = self._agree(s0, r1["Name"], f2.roles["Patr"])
+                if cg:
+                    c, g = cg
+                    return 3, self._full(toks[i][1], toks[i + 1][1], toks[i + 2][1], c, g), SCORE_FULL
+            # Имя Отчество Фамилия
+            s2 = self._surn_slots(f2)
+            if s2 is not None and "Name" in r0 and "Patr" in r1:
+                cg = self._agree(r0["Name"], r1["Patr"], s2)
+                if cg:
+                    c, g = cg
+                    return 3, self._full(toks[i + 2][1], toks[i][1], toks[i + 1][1], c, g), SCORE_FULL
         for order, score in (
             (("Name", "Patr"), SCORE_NAME_PATR),
             (("Surn", "Name"), SCORE_PAIR),
@@ -242,17 +383,24 @@ class NameFinder:
             if order[0] in r0 and order[1] in r1:
                 cg = self._agree(r0[order[0]], r1[order[1]])
                 if cg:
-                    words = {order[k]: self.nominative(toks[i + k][1], order[k], *cg[0]) for k in range(2)}
+                    words = {order[k]: self.nominative(toks[i + k][1], order[k], *cg) for k in range(2)}
                     if "Surn" in words:
                         return 2, f"{words['Surn']} {words['Name']}", score
                     return 2, f"{words['Name']} {words['Patr']}", score
         return None
 
+    def _full(self, surn: str, name: str, patr: str, case: str, gender: str) -> str:
+        return (
+            f"{self._surn_nominative(surn, case, gender)} {self.nominative(name, 'Name', case, gender)} "
+            f"{self.nominative(patr, 'Patr', case, gender)}"
+        )
+
     def find(self, text: str, context: str = "") -> list[Detection]:
         """All PERSON detections in text; ``context`` is a table header (cells joined by tabs)."""
         out: list[Detection] = []
+        fio_cells: list[tuple[int, str]] = []
         if context and "\t" in text:
-            out = self._find_table(text, context)
+            out, fio_cells = self._find_table(text, context)
         taken = [(d.start, d.end) for d in out]
         for run in _RUN_RE.finditer(text):
             base = run.start()
@@ -269,22 +417,33 @@ class NameFinder:
                 used, norm, score = hit
                 start, end = toks[i][2], toks[i + used - 1][3]
                 i += used
-                if any(s < end and start < e for s, e in taken):
+                if taken and any(s < end and start < e for s, e in taken):
                     continue
-                before = text[max(0, start - _SIGNATURE_WINDOW) : start]
-                if _NOT_PERSON_BEFORE.search(before):
+                if _is_place(text, start):
                     continue
-                if _SIGNATURE_BEFORE.search(before):
+                if _is_signature(text, start):
                     score = min(score, SCORE_SIGNATURE)
                 out.append(Detection(ENTITY, start, end, norm, score))
+        for start, cell in fio_cells:
+            # A ФИО column vouches for its cell: a name found there is sure, else try loosely.
+            end = start + len(cell)
+            inside = [d for d in out if start <= d.start < end]
+            for d in inside:
+                d.score = max(d.score, SCORE_TABLE)
+            if not inside:
+                d = self._loose_cell(cell)
+                if d is not None:
+                    out.append(Detection(ENTITY, start + d.start, start + d.end, d.normalized, SCORE_PAIR))
         return out
 
-    def _find_table(self, text: str, context: str) -> list[Detection]:
-        """A row whose header names Фамилия / Имя / Отчество (or ФИО) columns."""
-        header = context.split("\t")
-        cols = {"Surn": -1, "Name": -1, "Patr": -1}
-        fio_cols = []
-        for k, h in enumerate(header):
+    def _header(self, context: str) -> tuple[dict, list[int]]:
+        """Column roles of a table header: ({role: column}, ФИО columns), cached per header."""
+        hit = self._headers.get(context)
+        if hit is not None:
+            return hit
+        cols: dict[str, int] = {}
+        fio: list[int] = []
+        for k, h in enumerate(context.split("\t")):
             if _HDR_SURN.search(h) and not _HDR_FIO.search(h):
                 cols["Surn"] = k
             elif _HDR_NAME.search(h):
@@ -292,43 +451,39 @@ class NameFinder:
             elif _HDR_PATR.search(h):
                 cols["Patr"] = k
             elif _HDR_FIO.search(h):
-                fio_cols.append(k)
+                fio.append(k)
+        if len(self._headers) > 10_000:
+            self._headers.clear()
+        self._headers[context] = (cols, fio)
+        return cols, fio
+
+    def _find_table(self, text: str, context: str) -> tuple[list[Detection], list[tuple[int, str]]]:
+        """A row whose header names Фамилия / Имя / Отчество columns; also the ФИО-column cells."""
+        cols, fio = self._header(context)
+        out: list[Detection] = []
+        if not fio and not ("Surn" in cols and len(cols) >= 2):
+            return out, []
         cells, pos = [], 0
         for cell in text.split("\t"):
             cells.append((pos, cell))
             pos += len(cell) + 1
-        out: list[Detection] = []
-        if cols["Surn"] >= 0 and (cols["Name"] >= 0 or cols["Patr"] >= 0):
-            parts = [(r, cols[r]) for r in _ROLES if 0 <= cols[r] < len(cells)]
-            if all(_CELL_NAME_RE.match(cells[k][1]) for _, k in parts) and len(parts) >= 2:
-                words = {r: cells[k][1].strip() for r, k in parts}
-                sets = [self._roles(("w", w)).get(r, {}) for r, w in words.items()]
-                cg = self._agree(*sets) if all(sets) else []
-                # The header vouches for the columns; the grammemes only pick the case.
-                case, gender = cg[0] if cg else ("nomn", "masc")
-                norm = " ".join(
-                    self.nominative(words[r], r, case, gender) if cg else words[r].lower().replace("ё", "е")
-                    for r in ("Surn", "Name", "Patr")
-                    if r in words
-                )
-                if cg or any(sets):
-                    start = min(cells[k][0] for _, k in parts)
-                    end = max(cells[k][0] + len(cells[k][1]) for _, k in parts)
-                    out.append(Detection(ENTITY, start, end, norm, SCORE_TABLE))
-        for k in fio_cols:
-            if k >= len(cells):
-                continue
-            start, cell = cells[k]
-            sub = self.find(cell) if cell.strip() else []
-            for d in sub:
-                out.append(
-                    Detection(ENTITY, start + d.start, start + d.end, d.normalized, max(d.score, SCORE_TABLE))
-                )
-            if not sub:
-                d = self._loose_cell(cell)
-                if d is not None:
-                    out.append(Detection(ENTITY, start + d.start, start + d.end, d.normalized, SCORE_PAIR))
-        return out
+        parts = [(r, cols[r]) for r in _ROLES if cols.get(r, len(cells)) < len(cells)]
+        if "Surn" in cols and len(parts) >= 2 and all(_CELL_NAME_RE.match(cells[k][1]) for _, k in parts):
+            words = {r: cells[k][1].strip() for r, k in parts}
+            sets = [self._roles(("w", w)).get(r, {}) for r, w in words.items()]
+            cg = self._agree(*sets) if all(sets) else None
+            # The header vouches for the columns; the grammemes only pick the case.
+            case, gender = cg if cg else ("nomn", "masc")
+            norm = " ".join(
+                self.nominative(words[r], r, case, gender) if cg else words[r].lower().replace("ё", "е")
+                for r in ("Surn", "Name", "Patr")
+                if r in words
+            )
+            if cg or any(sets):
+                start = min(cells[k][0] for _, k in parts)
+                end = max(cells[k][0] + len(cells[k][1]) for _, k in parts)
+                out.append(Detection(ENTITY, start, end, norm, SCORE_TABLE))
+        return out, [cells[k] for k in fio if k < len(cells) and cells[k][1].strip()]
 
     def _loose_cell(self, cell: str) -> Detection | None:
         """A ФИО-column cell of 2-3 capitalised words (or surname + initials) pymorphy3 did not agree on."""
@@ -341,6 +496,15 @@ class NameFinder:
             _initials(t.group(0)) if t.group("i") else t.group(0).lower().replace("ё", "е") for t in toks
         )
         return Detection(ENTITY, toks[0].start(), toks[-1].end(), norm, SCORE_PAIR)
+
+
+# Every case and gender: the slots of an out-of-dictionary surname.
+_ANY = frozenset((c, g) for c in set(_CASES.values()) for g in ("masc", "femn"))
+_CASE_ORDER = {c: k for k, c in enumerate(("nomn", "gent", "datv", "accs", "ablt", "loct"))}
+
+
+def _case_rank(cg: tuple[str, str]) -> tuple[int, str]:
+    return _CASE_ORDER[cg[0]], cg[1]
 
 
 _PATR_ENDINGS = tuple(
