@@ -141,6 +141,24 @@ def test_docx_embedded_workbook_is_read_as_a_member(tmp_path):
     ]
 
 
+def test_docx_strict_open_xml(tmp_path):
+    path = write_docx(tmp_path / "a.docx", paragraphs=["Паспорт 4510 123456"], tables=[PERSON_TABLE[:2]])
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    strict = xml.replace(
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    )
+    assert strict != xml
+    add_part(path, "word/document.xml", strict)
+    _, chunks, _ = run(path)
+    assert [c[:2] for c in chunks] == [
+        ("paragraph 1", "Паспорт 4510 123456"),
+        ("table 1 row 1", "Фамилия\tИмя\tОтчество\tСерия\tНомер"),
+        ("table 1 row 2", "Иванов\tПётр\tСергеевич\t4510\t123456"),
+    ]
+
+
 def test_docx_named_txt_is_read_as_docx(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["Иванов Иван"])
     renamed = path.rename(tmp_path / "заметки.txt")
@@ -283,6 +301,24 @@ def test_pdf_encrypted(tmp_path):
         run(path)
 
 
+def test_pdf_with_owner_password_only_is_read(tmp_path):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from tests.formats import DEJAVU
+
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    path = tmp_path / "print-protected.pdf"
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption("", ownerPassword="владелец", canPrint=0))
+    c.setFont("DejaVu", 11)
+    c.drawString(50, 700, "СНИЛС 112-233-445 95")
+    c.save()
+    _, chunks, _ = run(path)
+    assert chunks == [("page 1", "СНИЛС 112-233-445 95", "")]
+
+
 def test_pdf_corrupt(tmp_path):
     path = write_pdf(tmp_path / "a.pdf", [["Текст"]])
     data = path.read_bytes()
@@ -359,6 +395,16 @@ def test_html_tables_blocks_scripts(tmp_path):
         ),
     ]
     assert "9999" not in str(chunks)
+
+
+def test_html_with_wrong_charset_is_detected(tmp_path):
+    path = tmp_path / "a.htm"
+    page = '<html><head><meta charset="utf-8"></head><body><p>Паспорт гражданина Российской Федерации: серия и номер указаны в анкете</p></body></html>'
+    path.write_bytes(page.encode("cp1251"))
+    _, chunks, _ = run(path)
+    assert chunks == [
+        ("line 1", "Паспорт гражданина Российской Федерации: серия и номер указаны в анкете", "")
+    ]
 
 
 def test_html_fragment_without_html_tag_is_html(tmp_path):

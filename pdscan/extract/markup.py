@@ -42,9 +42,9 @@ def _html_text(data: bytes) -> str:
     m = _META_CHARSET.search(data[:4096])
     if m:
         try:
-            return data.decode(m.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
+            return data.decode(m.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass  # unknown or wrong charset in the page: detect it instead
     return decode(data)
 
 

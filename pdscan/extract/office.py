@@ -172,6 +172,7 @@ _T, _DEL_T, _TAB, _HYPHEN = W + "t", W + "delText", W + "tab", W + "noBreakHyphe
 _BREAKS = {W + "br", W + "cr"}
 _NOTE_TAGS = {W + "footnote", W + "endnote", W + "comment"}
 _FALLBACK = MC + "Fallback"
+_W_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 _WORD_TAGS = (_P, _TBL, _TR, _TC, _T, _DEL_T, _TAB, _HYPHEN, *_BREAKS, *_NOTE_TAGS, _FALLBACK)
 
 
@@ -193,6 +194,8 @@ def _wordml(data: bytes, name: str) -> Iterator[tuple]:
     tracked changes is read (it is still in the file); text boxes, stored twice (mc:Choice and
     mc:Fallback), are read once.
     """
+    if _W_STRICT in data[:8192]:  # "Strict Open XML": same elements, another namespace URI
+        data = data.replace(_W_STRICT, W[1:-1].encode())
     events = etree.iterparse(
         io.BytesIO(data),
         events=("start", "end"),
