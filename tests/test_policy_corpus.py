@@ -34,7 +34,7 @@ def corpus(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("corpus")
     t0 = time.monotonic()
     _generator().generate(base / "sample_corpus")
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 10  # ≈1 s normally; slack for a loaded CI machine
     return base
 
 
@@ -58,17 +58,17 @@ def test_generator_is_idempotent_and_matches_the_committed_files(tmp_path, corpu
     out = tmp_path / "again"
     gen = _generator()
     first = gen.generate(out)
-    stats1 = {
-        p.relative_to(out): (p.stat().st_mtime, p.stat().st_mode) for p in out.rglob("*") if p.is_file()
-    }
+
+    def stats() -> dict:  # data files: mtime and mode are part of what the generator makes
+        files = (p for p in out.rglob("*") if p.is_file() and p.name not in gen.KEEP)
+        return {p.relative_to(out): (p.stat().st_mtime, p.stat().st_mode) for p in files}
+
+    stats1 = stats()
     assert gen.generate(out) == first
-    stats2 = {
-        p.relative_to(out): (p.stat().st_mtime, p.stat().st_mode) for p in out.rglob("*") if p.is_file()
-    }
-    assert stats1 == stats2
+    assert stats() == stats1
     for name in gen.KEEP:  # what git holds is exactly what the generator writes
         assert (ROOT / "sample_corpus" / name).read_bytes() == (out / name).read_bytes(), name
-    files = {str(p) for p in stats1}
+    files = {str(p) for p in stats1} | set(gen.KEEP)
     assert files == set(first["files"]), "EXPECTED.json lists every file"
     assert sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) < 2_000_000
     suffixes = {Path(f).suffix for f in files}
