@@ -191,3 +191,20 @@ def test_smb_readers_are_taken_as_the_source_gave_them():
     assert file_readers(ref) == ref.readers
     rule = AccessRule(allowed_groups=frozenset({"macart\\kadry"}))
     assert [r.name for r in rule.excessive(ref.readers)] == ["Everyone"]
+
+
+def test_non_utf8_name_acl_and_patterns(tmp_path):
+    raw = os.fsencode(tmp_path) + b"/\xcf\xe0\xf1\xef\xee\xf0\xf2.txt"  # "Паспорт" in cp1251
+    with open(raw, "wb") as f:
+        f.write("паспорт 0506 123456\n".encode())
+    os.chmod(raw, 0o600)
+    if not has_acl_support(Path(os.fsdecode(raw))):
+        pytest.skip("setfacl missing or no ACL support on this filesystem")
+    ref = ref_for(Path(os.fsdecode(raw)))
+    assert "\udccf" in ref.path  # surrogate-escaped, round-trips with os.fsencode
+    result = FileResult(ref=ref, findings=[Finding("RU_PASSPORT", "f" * 64, "***", 0.9, "line 1")])
+    text = 'version: 1\nauthorized_locations: ["*.txt"]\n' + policy([ME], [MY_GROUP]).removeprefix(
+        "version: 1\n"
+    )
+    vs = parse_policy(text).evaluate(result, dt.date(2026, 6, 1))
+    assert [(v.rule, v.details["readers"][0]["name"]) for v in vs] == [("excessive_access", foreign_user())]
