@@ -112,7 +112,7 @@ def test_docx_footnotes_text_boxes_tracked_changes_content_controls(tmp_path):
         "<mc:Fallback><w:txbxContent><w:p><w:r><w:t>в рамке</w:t></w:r></w:p></w:txbxContent></mc:Fallback>"
         "</mc:AlternateContent></w:r></w:p>"
         "<w:sdt><w:sdtContent><w:p><w:r><w:t>поле</w:t><w:tab/><w:t>формы</w:t></w:r></w:p></w:sdtContent></w:sdt>"
-        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>внешняя</w:t></w:r></w:p>"
+        '<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>внешняя</w:t></w:r></w:p>'
         "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>вложенная</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
         "</w:tc><w:tc><w:p><w:r><w:t>вторая</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
     )
@@ -121,7 +121,7 @@ def test_docx_footnotes_text_boxes_tracked_changes_content_controls(tmp_path):
     _, chunks, _ = run(path)
     assert chunks == [
         ("paragraph 1", "СНИЛС 112-233-445 95\nв рамке\nполе\tформы", ""),
-        ("table 1 row 1", "внешняя вложенная\tвторая", ""),
+        ("table 1 row 1", "внешняя вложенная\t\tвторая", ""),
         ("footnote 1", "Паспорт 4510 123456 выдан 01.02.2010", ""),
     ]
 
@@ -223,6 +223,7 @@ def test_xlsx_all_sheets_rows_with_header_context(tmp_path):
                 ["Иванов Пётр Сергеевич", 4510, 123456, dt.datetime(1980, 5, 17), 0.5],
                 [],
                 ["Петрова Анна", "0506", "654321", None, 1],
+                [None, "4603", "111222"],
             ],
             "Контакты": [[None], [None, "Телефон", "E-mail"], [None, "+79141234567", "petrova@example.ru"]],
             "Пусто": [],
@@ -237,10 +238,11 @@ def test_xlsx_all_sheets_rows_with_header_context(tmp_path):
         ("sheet Собственники!A1", h1, ""),
         ("sheet Собственники!A2", "Иванов Пётр Сергеевич\t4510\t123456\t17.05.1980\t0.5", h1),
         ("sheet Собственники!A4", "Петрова Анна\t0506\t654321\t\t1", h1),
+        ("sheet Собственники!B5", "\t4603\t111222", h1),
         ("sheet Контакты!B2", h2, ""),
         ("sheet Контакты!B3", "+79141234567\tpetrova@example.ru", h2),
         ("sheet Угол!D4", "D4", ""),
-        ("sheet Угол!E5", "E5", "D4"),
+        ("sheet Угол!E5", "\tE5", "D4"),
     ]
     assert errors == []
 
@@ -377,8 +379,8 @@ def test_html_tables_blocks_scripts(tmp_path):
 <h1>Список жильцов</h1>
 <p>Ответственный: <b>Сидоров</b> Иван,
 тел. 8 (4234) 32-15-67</p>
-<table><tr><th>ФИО</th><th>Паспорт</th></tr>
-<tr><td>Иванов П.С.</td><td>4510 123456</td></tr></table>
+<table><tr><th colspan="2">ФИО</th><th>Паспорт</th></tr>
+<tr><td>Иванов</td><td>П.С.</td><td>4510 123456</td></tr></table>
 <div>Подпись</div>
 </body></html>"""
     path = tmp_path / "жильцы.html"
@@ -386,8 +388,8 @@ def test_html_tables_blocks_scripts(tmp_path):
     ct, chunks, _ = run(path)
     assert ct == "text/html"
     assert chunks == [
-        ("table 1 row 1", "ФИО\tПаспорт", ""),
-        ("table 1 row 2", "Иванов П.С.\t4510 123456", "ФИО\tПаспорт"),
+        ("table 1 row 1", "ФИО\t\tПаспорт", ""),
+        ("table 1 row 2", "Иванов\tП.С.\t4510 123456", "ФИО\t\tПаспорт"),
         (
             "line 2",
             "Список\nСписок жильцов\nОтветственный: Сидоров Иван, тел. 8 (4234) 32-15-67\nПодпись",

@@ -56,7 +56,14 @@ def _html_rows(table: etree._Element) -> Iterator[str]:
     for tr in table.iter("tr"):
         if next(tr.iterancestors("table"), None) is not table:
             continue  # a row of a nested table: part of its cell's text
-        yield "\t".join(_cell_text(c) for c in tr if c.tag in ("td", "th"))
+        cells = []
+        for c in tr:
+            if c.tag in ("td", "th"):
+                cells.append(_cell_text(c))
+                span = c.get("colspan", "")
+                if span.isdigit():  # later cells stay under their own headings
+                    cells.extend([""] * min(int(span) - 1, 64))
+        yield "\t".join(cells)
 
 
 def _html_blocks(root: etree._Element) -> Iterator[tuple[int, str]]:

@@ -135,7 +135,7 @@ class ParagraphGroups:
         text = "\n".join(self.buf)
         where = f"{self.where} {self.first}" if self.numbered else self.where
         chunk = Chunk(text=text, location=where, member=self.ctx.member, context=self.prev_tail)
-        self.prev_tail = text[-CONTEXT_CHARS:]
+        self.prev_tail = text[-CONTEXT_CHARS:].replace("\t", " ")  # tabs in context mean table cells
         self.buf, self.size = [], 0
         return chunk
 
@@ -172,6 +172,7 @@ _T, _DEL_T, _TAB, _HYPHEN = W + "t", W + "delText", W + "tab", W + "noBreakHyphe
 _BREAKS = {W + "br", W + "cr"}
 _NOTE_TAGS = {W + "footnote", W + "endnote", W + "comment"}
 _FALLBACK = MC + "Fallback"
+_GRID_SPAN, _VAL = f"{W}tcPr/{W}gridSpan", W + "val"
 _W_STRICT = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 _WORD_TAGS = (_P, _TBL, _TR, _TC, _T, _DEL_T, _TAB, _HYPHEN, *_BREAKS, *_NOTE_TAGS, _FALLBACK)
 
@@ -264,6 +265,10 @@ def _wordml(data: bytes, name: str) -> Iterator[tuple]:
             elif tag == _TC:
                 if tbl_depth == 1:
                     cells.append(" ".join("".join(cell).split()))
+                    span = el.find(_GRID_SPAN)
+                    if span is not None and (span.get(_VAL) or "").isdigit():
+                        # A merged cell keeps the cells after it under their own headings.
+                        cells.extend([""] * min(int(span.get(_VAL)) - 1, 64))
                 else:
                     cell.append(" ")
             elif tag == _TR:
@@ -453,10 +458,11 @@ def cell_text(v: object) -> str:
 
 
 def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> Iterator[Chunk]:
-    """All sheets, one Chunk per non-empty row located at its first cell ("sheet Лист1!A5").
+    """All sheets, one Chunk per non-empty row located at its first filled cell ("sheet Лист1!A5").
 
-    Works for every format python-calamine reads (xlsx, xlsb, xls, ods); the sheet's first
-    non-empty row is the header and the context of every other row.
+    Works for every format python-calamine reads (xlsx, xlsb, xls, ods). Cells are joined by
+    tabs from the sheet's first used column on; the first non-empty row is the header and the
+    context of every other row.
     """
     from python_calamine import CalamineWorkbook
 
@@ -487,7 +493,9 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
                 first = 0
                 while first < len(cells) and not cells[first]:
                     first += 1
-                text = "\t".join(cells[first:]).rstrip("\t")
+                # Leading empty cells stay: cell k of every row sits under cell k of the header row,
+                # which is how the detector finds the column heading above a hit.
+                text = "\t".join(cells).rstrip("\t")
                 if not text.strip():
                     continue
                 loc = f"sheet {name}!{_col_letters(col0 + first)}{i + 1}"
