@@ -355,3 +355,28 @@ def test_cli_scan_no_pd_files_never_violate(tmp_path, pdscan_cmd):
     viol = {(Path(v["path"]).name, v["rule"]) for v in recs if v["type"] == "violation"}
     assert viol == {("с ПДн.txt", "outside_authorized"), ("с ПДн.txt", "excessive_access")}
     assert {Path(f["path"]).name for f in recs if f["type"] == "finding"} == {"с ПДн.txt"}
+
+
+def test_cli_policy_check_with_explicit_root(tmp_path, pdscan_cmd):
+    policy = tmp_path / "conf" / "policy.yaml"
+    policy.parent.mkdir()
+    policy.write_text(POLICY, encoding="utf-8")
+    ref = make_file(tmp_path / "share", "Сайт/u.csv", dt.date(2025, 6, 20))
+    r = subprocess.run(
+        [
+            *pdscan_cmd,
+            "policy",
+            "check",
+            str(policy),
+            ref.path,
+            "--root",
+            str(tmp_path / "share"),
+            "--as-of",
+            "2026-06-12",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "(путь от корня: Сайт/u.csv)" in r.stdout
+    assert "«Сайт»" in r.stdout and "истекает через 8 дн." in r.stdout
