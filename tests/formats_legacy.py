@@ -93,16 +93,19 @@ def _ole(path: Path, entries: Sequence[tuple[str, bytes | None]]) -> Path:
     return path
 
 
-def write_doc(path: Path, paragraphs: Sequence[str], encrypted: bool = False) -> Path:
+def write_doc(
+    path: Path, paragraphs: Sequence[str], encrypted: bool = False, eight_bit: bool = False
+) -> Path:
     """A Word 97 .doc: a FIB (nFib 0xC1) and one Unicode piece of text in the piece table.
 
     Only the records text readers use: catdoc reads it; antiword wants a stylesheet and
-    sections too and refuses it, so the extractor's catdoc fallback is what reads it.
+    sections too and refuses it. `eight_bit` stores the text as one byte per character in
+    cp1251, as Word 6/95 documents of a Russian office did (a "compressed" piece).
     """
     import struct
 
     text = "\r".join(paragraphs) + "\r"
-    body = text.encode("utf-16-le")
+    body = text.encode("cp1251" if eight_bit else "utf-16-le")
     fc = 0x800
     fib = bytearray(fc)
     struct.pack_into("<HHHHH", fib, 0, 0xA5EC, 0x00C1, 0, 0x0419, 0)  # wIdent, nFib, _, lid ru-RU, pnNext
@@ -115,7 +118,9 @@ def write_doc(path: Path, paragraphs: Sequence[str], encrypted: bool = False) ->
     struct.pack_into("<I", fib, 64, fc + len(body))  # cbMac
     struct.pack_into("<I", fib, 0x4C, len(text))  # ccpText
     struct.pack_into("<H", fib, 152, 93)  # cbRgFcLcb
-    plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc, 0)  # CPs, one Pcd (UTF-16 at fc)
+    # CPs and one Pcd: UTF-16 text at fc, or 8-bit text at fc (stored as fc*2 with fCompressed)
+    pcd_fc = (fc * 2) | 0x40000000 if eight_bit else fc
+    plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, pcd_fc, 0)
     clx = b"\x02" + struct.pack("<I", len(plc)) + plc
     struct.pack_into("<II", fib, 0x1A2, 0, len(clx))  # fcClx, lcbClx
     word = bytes(fib) + body

@@ -173,6 +173,12 @@ def test_single_entry_ratio_bomb():
     assert "сжатия" in str(e)
 
 
+def test_7z_bomb(tmp_path: Path):
+    with py7zr.SevenZipFile(tmp_path / "bomb.7z", "w") as z:
+        z.writestr(bytes(64 << 20), "zeros.txt")
+    assert "zip-бомба" in str(timed_bomb((tmp_path / "bomb.7z").read_bytes(), "bomb.7z"))
+
+
 def test_huge_single_entry_gz_and_bz2_and_xz():
     zeros = bytes(64 << 20)
     for comp, name in (

@@ -45,6 +45,13 @@ def test_doc(tmp_path: Path):
     assert chunks[0].location == "paragraph 1"
 
 
+def test_doc_with_8bit_cp1251_text(tmp_path: Path):
+    p = write_doc(tmp_path / "старый.doc", ["Список жильцов", PD], eight_bit=True)
+    assert "Список".encode("cp1251") in p.read_bytes()
+    _, chunks, _ = run(p)
+    assert PD in text_of(chunks)
+
+
 def test_encrypted_doc(tmp_path: Path):
     p = write_doc(tmp_path / "enc.doc", [PD], encrypted=True)
     with pytest.raises(EncryptedError):
@@ -147,6 +154,23 @@ def test_eml_with_attachments_names_members(tmp_path: Path):
     assert "+7 916 123-45-67" in text_of(c for c in chunks if c.location == "body")
     assert "123456" in text_of(c for c in chunks if c.member == "attachments/Паспорт.docx")
     assert errors == []
+
+
+def test_encrypted_eml_keeps_headers(tmp_path: Path):
+    p = tmp_path / "smime.eml"
+    p.write_bytes(
+        b"From: =?utf-8?b?0JjQstCw0L3QvtCy?= <ivanov@example.ru>\r\nTo: uk@example.ru\r\nSubject: docs\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b'Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name="smime.p7m"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggF=\r\n"
+    )
+    ctx = ExtractContext(limits=Limits(), name=p.name)
+    _, chunks = extract(p.read_bytes(), ctx)
+    got = []
+    with pytest.raises(EncryptedError):
+        for c in chunks:
+            got.append(c)
+    assert "ivanov@example.ru" in got[0].text and "Иванов" in got[0].text
 
 
 def test_msg_with_attachment(tmp_path: Path):

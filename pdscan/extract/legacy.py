@@ -127,11 +127,12 @@ def _doc_encrypted(data: bytes) -> bool:
 def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if data.startswith(OLE_MAGIC) and _doc_encrypted(data):
         raise EncryptedError("документ зашифрован")
+    # 8-bit text (Word 6/95) is taken as cp1251: the old documents of a Russian office.
     # catdoc reads stdin (no copy of the document anywhere), is the faster of the two and
     # reads Word 6/95 and fast-saved files; antiword is the second opinion when it gets nothing.
     first: ExtractError | None = None
     try:
-        text = _run(["catdoc", "-d", "utf-8", "-w"], data, ctx, stdin=True)
+        text = _run(["catdoc", "-s", "cp1251", "-d", "utf-8", "-w"], data, ctx, stdin=True)
     except ExtractError as e:
         text, first = "", e
     if not text.strip():

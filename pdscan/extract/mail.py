@@ -85,10 +85,23 @@ def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     yield from _eml_message(msg, ctx, prefix="")
 
 
+def _encrypted(msg: EmailMessage) -> bool:
+    """S/MIME enveloped data or a PGP/MIME letter: the body cannot be read without a key."""
+    ctype = msg.get_content_type()
+    if ctype == "multipart/encrypted":
+        return True
+    if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
+        return msg.get_param("smime-type", "enveloped-data") != "signed-data"
+    return False
+
+
 def _eml_message(msg: EmailMessage, ctx: ExtractContext, prefix: str) -> Iterator[Chunk]:
     headers = _header_text(msg)
     if headers:
         yield Chunk(text=headers, location=f"{prefix}headers", member=ctx.member)
+    if _encrypted(msg):
+        # The headers were read; the rest is ciphertext.
+        raise EncryptedError("письмо зашифровано")
     n = 0
     body_no = 0
     for part in msg.walk():
