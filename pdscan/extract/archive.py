@@ -216,6 +216,7 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
         if files and arc.needs_password():
             raise EncryptedError("архив зашифрован")
+        _check_7z_declared(files, len(data), ctx)
         compressed = len(data)
         factory = _SevenZipFactory(guard, compressed)
         try:
@@ -227,6 +228,26 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             ctx.errors.append(f"{_where(ctx, '*')}: часть 7z-архива не прочитана ({type(e).__name__})")
     for name, body in factory.done:
         yield from _nested(body, name, ctx)
+
+
+def _check_7z_declared(files, compressed: int, ctx: ExtractContext) -> None:
+    """Refuse a 7z by its declared sizes before decompressing anything.
+
+    py7zr decompresses a member in one call up to its declared size, so a bomb would be
+    allocated before the first byte could be counted. Declared sizes bound what py7zr
+    produces (a lying header only truncates), and the writer still counts real bytes.
+    """
+    lim = ctx.limits
+    sizes = [int(getattr(f, "uncompressed", 0) or 0) for f in files]
+    if any(n > lim.max_entry_bytes for n in sizes):
+        raise LimitExceeded(f"элемент 7z-архива больше {lim.max_entry_bytes // 2**20} МБ")
+    total = sum(sizes)
+    if ctx.taken.value + total > lim.max_total_bytes:
+        raise LimitExceeded(
+            f"распакованный объём превысил {lim.max_total_bytes // (1024 * 1024)} МБ (возможна zip-бомба)"
+        )
+    if total > RATIO_FLOOR and total > lim.max_ratio * max(compressed, 1):
+        raise LimitExceeded(f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)")
 
 
 class _SevenZipWriter:
