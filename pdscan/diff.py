@@ -46,6 +46,8 @@ def change_record(row: sqlite3.Row) -> dict:
             rec.setdefault(k, v)
     if row["reason"]:
         rec["reason"] = row["reason"]
+    if row["item"] == "finding" and row["reason"] == "count":
+        rec["previous_count"] = json.loads(row["details"] or "{}").get("previous_count")
     return rec
 
 
@@ -75,8 +77,12 @@ def _describe(row: sqlite3.Row) -> str:
         if details.get("deadline"):
             what += f", {_w(('срок', 'deadline'))} {details['deadline']}"
     reason = row["reason"]
-    if reason:
+    if reason == "count":
+        before = json.loads(row["details"] or "{}").get("previous_count")
+        reason = _w(("вхождений: {a} → {b}", "occurrences: {a} → {b}")).format(a=before, b=row["count"])
+    elif reason:
         reason = _w(_REASONS[reason]) if reason in _REASONS else reason
+    if reason:
         what += f" — {reason}"
     return f"  {where}: {what}"
 

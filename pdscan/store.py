@@ -535,7 +535,9 @@ class Store:
                         "UPDATE findings SET count=?, location=?, masked=?, score=?, last_seen_scan=? WHERE id=?",
                         (f.count, f.location, f.masked, f.score, scan, prev["id"]),
                     )
-                    if first <= self.baseline and (prev["count"], prev["location"]) != (f.count, f.location):
+                    # Only the number of occurrences is a change: locations move whenever a
+                    # line is inserted above, which is noise for the officer.
+                    if first <= self.baseline and prev["count"] != f.count:
                         self._log(
                             "changed",
                             "finding",
@@ -545,9 +547,8 @@ class Store:
                             f.fingerprint,
                             masked=f.masked,
                             count=f.count,
-                            reason=f"count {prev['count']}→{f.count}"
-                            if prev["count"] != f.count
-                            else f"location {prev['location']}→{f.location}",
+                            details=json.dumps({"previous_count": prev["count"]}),
+                            reason="count",
                             first_seen=first,
                         )
             if first > self.baseline:
