@@ -203,6 +203,15 @@ def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None)
 )
 @click.option("--quiet", "-q", is_flag=True, help="Без прогресса и сообщений (для cron).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Журнал работы.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    envvar="PDSCAN_DB",
+    help="База результатов (SQLite); по умолчанию в каталоге данных пользователя.",
+)
+@click.option("--no-store", is_flag=True, help="Не вести базу: каждый файл читается заново.")
+@click.option("--full", is_flag=True, help="Перечитать все файлы, даже не изменившиеся.")
 @_lang_option
 def scan(
     roots,
@@ -222,6 +231,9 @@ def scan(
     archive_depth,
     quiet,
     log_file,
+    db_path,
+    no_store,
+    full,
 ):
     """Найти персональные данные в ROOT (папки, файлы, smb://host/share/path)."""
     from pdscan.output import make_writer
@@ -254,13 +266,31 @@ def scan(
         policy=policy,
         as_of=as_of.date() if as_of else dt.date.today(),
         smb_hosts=hosts_parallel,
+        full=full,
     )
+    if policy_file:
+        import hashlib
+
+        with open(policy_file, "rb") as pf:
+            options.policy_version = hashlib.sha256(pf.read()).hexdigest()[:16]
+    store = None
+    if not no_store:
+        from pdscan.store import StoreError, open_store
+
+        try:
+            store = open_store(db_path)
+            store.lock()  # fail before any output when another scan holds the store
+        except StoreError as e:
+            click.echo(f"pdscan: {e}", err=True)
+            sys.exit(EXIT_FAILED)
     writer, stream = make_writer(fmt, output)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     try:
-        summary = run_scan(list(roots), options, writer.write, on_progress=progress)
+        summary = run_scan(list(roots), options, writer.write, store=store, on_progress=progress)
     finally:
         progress.done()
+        if store is not None:
+            store.close()
     writer.close(summary.to_dict())
     if stream is not sys.stdout:
         stream.close()
@@ -271,6 +301,10 @@ def scan(
 from pdscan.cli_policy import policy_group  # noqa: E402 — registered after main is defined
 
 main.add_command(policy_group)
+from pdscan.cli_store import diff_command, schedule_command  # noqa: E402
+
+main.add_command(diff_command)
+main.add_command(schedule_command)
 
 
 from pdscan.cli_watch import watch as _watch  # noqa: E402 — defined in its own module, needs main

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +34,7 @@ class ScanOptions:
     as_of: dt.date = field(default_factory=dt.date.today)
     full: bool = False  # ignore the store's cache and read every file
     smb_hosts: int = 4  # SMB hosts walked at once (--hosts-parallel)
+    policy_version: str = ""  # digest of the policy file, kept by the store with each scan
 
 
 @dataclass
@@ -164,8 +166,13 @@ def run_scan(
         refs = _walk_errors_to_results(
             walk_roots(roots, options.follow_symlinks, options.smb_hosts), finish_result
         )
-        for result in run_pool(to_read(refs), config, options.jobs):
-            finish_result(result)
+        pending = to_read(refs)
+        # Start workers (and load the detector) only once a file must be read: a rescan of an
+        # unchanged tree then costs a walk and a store lookup per file.
+        first = next(pending, None)
+        if first is not None:
+            for result in run_pool(itertools.chain([first], pending), config, options.jobs):
+                finish_result(result)
         complete = True
     finally:
         summary.seconds = time.monotonic() - started
