@@ -138,3 +138,40 @@ def test_tiny_images_are_not_read(tmp_path: Path):
     Image.new("L", (16, 16), 0).save(p)
     _, chunks, errors = run(p)
     assert chunks == [] and errors == []
+
+
+def _ocr_in_child(png: bytes) -> None:
+    ocr.ocr_image(png, ExtractContext(Limits(ocr_page_seconds=60)))
+
+
+def test_tesseract_dies_with_a_killed_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import multiprocessing
+    import signal
+    import time
+
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    pidfile = tmp_path / "tess.pid"
+    (bindir / "tesseract").write_text(f"#!/bin/sh\necho $$ > {pidfile}\nexec sleep 60\n")
+    (bindir / "tesseract").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
+    png = write_image(tmp_path / "a.png", render_page()).read_bytes()
+    worker = multiprocessing.get_context("fork").Process(target=_ocr_in_child, args=(png,))
+    worker.start()
+    for _ in range(100):
+        if pidfile.exists() and pidfile.read_text().strip():
+            break
+        time.sleep(0.05)
+    pid = int(pidfile.read_text())
+    os.kill(worker.pid, signal.SIGKILL)  # what the pool does to a worker past the file timeout
+    worker.join()
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        # a zombie re-parented to init is reaped soon; a live "sleep 60" would stay
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("tesseract outlived its worker")

@@ -28,6 +28,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from pdscan.extract import register
 from pdscan.extract.base import ExtractContext, ExtractError, LimitExceeded, NoText
+from pdscan.extract.subproc import die_with_parent
 from pdscan.model import Chunk
 
 LANG = "rus+eng"
@@ -143,6 +144,7 @@ def _tesseract(png: bytes, timeout: float) -> str:
             capture_output=True,
             timeout=timeout,
             env=env,
+            preexec_fn=die_with_parent(),
         )
     except subprocess.TimeoutExpired as e:
         raise LimitExceeded(f"распознавание страницы дольше {timeout:.0f} с") from e

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 
 from pdscan.extract import register
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, NoText
+from pdscan.extract.subproc import die_with_parent
 from pdscan.model import Chunk
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -65,14 +66,21 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
     try:
         if stdin:
-            p = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, env=env)
+            p = subprocess.run(
+                cmd, input=data, capture_output=True, timeout=timeout, env=env, preexec_fn=die_with_parent()
+            )
         elif hasattr(os, "memfd_create"):
             fd = os.memfd_create("pdscan-doc")
             try:
                 with open(fd, "wb", closefd=False) as f:
                     f.write(data)
                 p = subprocess.run(
-                    [*cmd, f"/dev/fd/{fd}"], capture_output=True, timeout=timeout, env=env, pass_fds=(fd,)
+                    [*cmd, f"/dev/fd/{fd}"],
+                    capture_output=True,
+                    timeout=timeout,
+                    env=env,
+                    pass_fds=(fd,),
+                    preexec_fn=die_with_parent(),
                 )
             finally:
                 os.close(fd)
@@ -80,7 +88,13 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
             with tempfile.NamedTemporaryFile(prefix="pdscan-", suffix=".bin") as tmp:
                 tmp.write(data)
                 tmp.flush()
-                p = subprocess.run([*cmd, tmp.name], capture_output=True, timeout=timeout, env=env)
+                p = subprocess.run(
+                    [*cmd, tmp.name],
+                    capture_output=True,
+                    timeout=timeout,
+                    env=env,
+                    preexec_fn=die_with_parent(),
+                )
     except subprocess.TimeoutExpired as e:
         raise ExtractError(f"{cmd[0]}: превышено время ({timeout:.0f} с)") from e
     out = p.stdout.decode("utf-8", errors="replace")
