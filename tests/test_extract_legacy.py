@@ -156,6 +156,28 @@ def test_eml_with_attachments_names_members(tmp_path: Path):
     assert errors == []
 
 
+def test_forwarded_letter_is_read(tmp_path: Path):
+    from email.message import EmailMessage
+
+    inner = write_eml(
+        tmp_path / "inner.eml", "Паспорт", f"Мои данные: {PD}", sender="Иванов <ivanov@example.ru>"
+    )
+    outer = EmailMessage()
+    outer["From"] = "uk@example.ru"
+    outer["Subject"] = "Fwd: Паспорт"
+    outer.set_content("Пересылаю.")
+    import email
+    import email.policy
+
+    outer.add_attachment(email.message_from_bytes(inner.read_bytes(), policy=email.policy.default))
+    p = tmp_path / "fwd.eml"
+    p.write_bytes(bytes(outer))
+    _, chunks, errors = run(p)
+    assert PD in text_of(chunks)
+    assert "ivanov@example.ru" in text_of(c for c in chunks if c.location == "forwarded headers")
+    assert errors == []
+
+
 def test_encrypted_eml_keeps_headers(tmp_path: Path):
     p = tmp_path / "smime.eml"
     p.write_bytes(

@@ -39,7 +39,8 @@ MAX_PIXELS = 40_000_000  # bigger images are scaled down first (Tesseract time g
 TARGET_TEXT_HEIGHT = 1600  # a page smaller than this (short side) is scaled up for legibility
 MAX_FRAMES = 200  # pages of a multi-page TIFF
 
-Image.MAX_IMAGE_PIXELS = 200_000_000  # Pillow's bomb guard: refuse absurd sizes outright
+# Pillow's bomb guard: an A3 page at 600 DPI is 70 Mpx; past twice this Pillow refuses to decode.
+Image.MAX_IMAGE_PIXELS = 100_000_000
 
 
 @dataclass(slots=True)
@@ -224,7 +225,8 @@ def _frames(data: bytes) -> Iterator[tuple[int, Image.Image | bytes]]:
         img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
         raise ExtractError(f"не удалось открыть изображение ({type(e).__name__})") from e
-    n = getattr(img, "n_frames", 1)
+    # Pages are a TIFF thing; the frames of an animated GIF/WebP are not documents.
+    n = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
     if n <= 1:
         yield 1, data  # bytes: the cache key is the file's own hash, checked before decoding
         return

@@ -82,7 +82,7 @@ def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(msg, EmailMessage) or not (msg.keys() or msg.get_payload()):
         raise ExtractError("не удалось разобрать письмо")
-    yield from _eml_message(msg, ctx, prefix="")
+    yield from _eml_message(msg, ctx)
 
 
 def _encrypted(msg: EmailMessage) -> bool:
@@ -95,37 +95,34 @@ def _encrypted(msg: EmailMessage) -> bool:
     return False
 
 
-def _eml_message(msg: EmailMessage, ctx: ExtractContext, prefix: str) -> Iterator[Chunk]:
+def _eml_message(msg: EmailMessage, ctx: ExtractContext) -> Iterator[Chunk]:
     headers = _header_text(msg)
     if headers:
-        yield Chunk(text=headers, location=f"{prefix}headers", member=ctx.member)
+        yield Chunk(text=headers, location="headers", member=ctx.member)
     if _encrypted(msg):
         # The headers were read; the rest is ciphertext.
         raise EncryptedError("письмо зашифровано")
     n = 0
-    body_no = 0
+    # walk() descends into attached letters (message/rfc822) too: a forwarded letter's text
+    # and attachments are read as part of this one.
     for part in msg.walk():
         ctx.check_deadline()
         if part.is_multipart():
+            if part.get_content_type() == "message/rfc822":
+                inner = part.get_payload()
+                inner = inner[0] if isinstance(inner, list) and inner else None
+                if isinstance(inner, EmailMessage) and (fwd := _header_text(inner)):
+                    yield Chunk(text=fwd, location="forwarded headers", member=ctx.member)
             continue
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
         filename = part.get_filename()
-        if ctype == "message/rfc822":
-            # A forwarded letter: its parts are walked as attachments of their own.
-            inner = part.get_payload(0) if isinstance(part.get_payload(), list) else None
-            if inner is not None:
-                n += 1
-                name = _safe_name(filename or "", n) if filename else f"attachment-{n}.eml"
-                yield from _attachment(inner.as_bytes(), f"attachments/{name}", ctx)
-            continue
         if disposition != "attachment" and not filename and ctype in ("text/plain", "text/html"):
             text = _part_text(part)
             if ctype == "text/html":
                 text = html_to_text(text)
             if text.strip():
-                body_no += 1
-                yield Chunk(text=text, location=f"{prefix}body", member=ctx.member)
+                yield Chunk(text=text, location="body", member=ctx.member)
             continue
         payload = part.get_payload(decode=True)
         if not payload:
