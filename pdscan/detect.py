@@ -3,11 +3,13 @@
 Presidio's AnalyzerEngine runs at ≈0.03 MB/s on Russian text, so the scan path does not run it.
 It uses the same recognizer classes (``recognizers/``) piece by piece:
 
-1. a cheap prefilter: one regex pass finds *clusters* of digits (digits no more than 8
-   characters apart on one line) and ``str.find`` finds every "@"; a cluster with fewer digits
-   than a recognizer's ``MIN_DIGITS`` never reaches it (dates, sums and house numbers stop here);
-2. the recognizer's compiled patterns run only on the cluster's span (``pos``/``endpos``, so
-   look-behinds still see the text before it);
+1. a cheap prefilter: one regex pass finds *number tokens* (digits joined by the separators
+   identifiers use: spaces, tabs, "-", "()", "№", "номер", two series letters) and ``str.find``
+   finds every "@"; a token with fewer digits than the smallest ``MIN_DIGITS`` stops here
+   (dates, sums, house numbers);
+2. the patterns of all recognizers, combined into one regex of optional look-aheads (one named
+   group per pattern, so overlapping shapes — phone and СНИЛС, card and ОМС — all show up), are
+   tried once at each digit-run start of a token (and at its "+", "(" or series letters);
 3. ``normalize`` (the checksum / numbering plan) decides whether the match is a value;
 4. context on a window around the hit (``CONTEXT_WINDOW`` before, half of it after) and the
    column header of a table row (``Chunk.context``): context words and ``NEGATIVE_CONTEXT`` are
@@ -42,7 +44,7 @@ from dataclasses import dataclass, field
 from pdscan.fingerprint import fingerprint
 from pdscan.model import Chunk, Detection, Finding
 from recognizers import identifier_recognizers
-from recognizers.base import RuPatternRecognizer
+from recognizers.base import REGEX_FLAGS, RuPatternRecognizer
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +68,17 @@ NER_PLUGINS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Digits at most 8 characters apart on one line: "серия 05 06, номер 123456" is one cluster.
-_CLUSTER = re.compile(r"\d(?:[^\n\d]{0,8}\d)*")
-_DIGIT = re.compile(r"\d")
-# Characters before a cluster the patterns may need ("+7", "(4234)", "АБ № 1234567").
-_PRE = 8
+# A number token: "серия 05 06 № 123456", "0506\t123456", "+7 (914) 123-45-67", "77 АВ 123456".
+# One character class (a fast loop in the regex engine); it also lets the letters of "номер" and
+# the series look-alikes through. At least 6 characters: shorter tokens cannot hold an identifier.
+_TOKEN = re.compile(r"\d[\d \t\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{5,}")
+_RUN = re.compile(r"\d+")
+# No identifier has more than 19 digits in a row (a card); a longer run is an account number.
+_MAX_RUN = 19
+# The widest context window of any recognizer (characters before a hit; half of it after).
+_WINDOW = 80
+# Two series letters right before a 7-digit run: "АБ 1234567", "AB№1234567".
+_SERIES_BEFORE = re.compile(r"(?<![\w])[А-ЯЁA-Z]{2}[ \u00a0\u202f]?(?:№|N)?[ \u00a0\u202f]?")
 _EMAIL_LOCAL_MAX = 64
 _EMAIL_DOMAIN_MAX = 255
 
@@ -155,8 +163,8 @@ class _Rec:
     entity: str
     min_digits: int
     patterns: list[tuple[re.Pattern, float]]
-    context: tuple[str, ...]
-    negative: tuple[str, ...]
+    context: re.Pattern | None
+    negative: re.Pattern | None
     requires_context: bool
     window: int
     boost: float
@@ -170,8 +178,8 @@ def _prepare(rec: RuPatternRecognizer) -> _Rec:
         entity=rec.ENTITY,
         min_digits=rec.MIN_DIGITS,
         patterns=rec.compiled,
-        context=tuple(w.lower() for w in rec.CONTEXT),
-        negative=tuple(w.lower() for w in rec.NEGATIVE_CONTEXT),
+        context=_words_regex(rec.CONTEXT),
+        negative=_words_regex(rec.NEGATIVE_CONTEXT),
         requires_context=rec.REQUIRES_CONTEXT,
         window=rec.CONTEXT_WINDOW,
         boost=rec.CONTEXT_BOOST,
@@ -180,29 +188,64 @@ def _prepare(rec: RuPatternRecognizer) -> _Rec:
     )
 
 
-def _occurrences(hay: str, word: str) -> Iterable[int]:
-    """Starts of ``word`` in ``hay`` at a word start (a stem never matches inside "получатель")."""
-    i = hay.find(word)
-    while i >= 0:
-        if i == 0 or not hay[i - 1].isalnum():
-            yield i
-        i = hay.find(word, i + 1)
+def _words_regex(words: Iterable[str]) -> re.Pattern | None:
+    """Lower-case stems at a word start (a stem never matches inside "получатель"); longest first,
+    so a negative phrase ("технический паспорт") spans the context word inside it."""
+    words = {w.lower() for w in words}
+    if not words:
+        return None
+    return re.compile(r"(?<![0-9a-zа-яё])" + _trie_pattern(words))
 
 
-def _spans(hay: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
-    return [(i, i + len(w)) for w in words if w in hay for i in _occurrences(hay, w)]
-
-
-def _last_free(hay: str, words: tuple[str, ...], blocked: list[tuple[int, int]]) -> int:
-    """Start of the last context word in ``hay`` that is not part of a negative phrase, or -1."""
-    best = -1
+def _trie_pattern(words: Iterable[str]) -> str:
+    """An alternation as a prefix tree (greedy, so the longest word wins): the regex engine
+    rejects a position on its first character instead of trying every word."""
+    trie: dict = {}
     for w in words:
-        if w not in hay:
-            continue
-        for i in _occurrences(hay, w):
-            if i > best and not any(a <= i < b for a, b in blocked):
-                best = i
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+_ORG_RX = _words_regex(ORG_MARKERS)
+_PERSON_RX = _words_regex(PERSON_MARKERS)
+
+
+def _spans(hay: str, rx: re.Pattern | None) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(hay)] if rx is not None and hay else []
+
+
+def _last_free(hay: str, rx: re.Pattern | None, blocked: list[tuple[int, int]]) -> int:
+    """Start of the last context word in ``hay`` that is not part of a negative phrase, or -1."""
+    if rx is None or not hay:
+        return -1
+    best = -1
+    for m in rx.finditer(hay):
+        i = m.start()
+        if not any(a <= i < b for a, b in blocked):
+            best = i
     return best
+
+
+def _nearest(pre: str, post: str, rx: re.Pattern, far: int) -> int:
+    """Distance from the hit to the nearest word of ``rx`` before (``pre``) or after (``post``) it."""
+    d = far
+    for m in rx.finditer(pre):
+        d = min(d, len(pre) - m.end())
+    m = rx.search(post)
+    if m is not None:
+        d = min(d, m.start())
+    return d
 
 
 def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
@@ -217,6 +260,15 @@ def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
     if first >= len(cells):
         return header
     return " ".join(cells[first : last + 1])
+
+
+def _combine(patterns: list[tuple[_Rec, re.Pattern, float]]):
+    """One regex of optional named look-aheads, and (name, recognizer, score) per group."""
+    if not patterns:
+        return None, []
+    groups = [(f"g{i}", r, score) for i, (r, _, score) in enumerate(patterns)]
+    rx = "".join(f"(?:(?=(?P<g{i}>{p.pattern})))?" for i, (_, p, _) in enumerate(patterns))
+    return re.compile(rx, REGEX_FLAGS), groups
 
 
 class Detector:
@@ -240,7 +292,16 @@ class Detector:
             (_prepare(r) for r in recs if r.TRIGGER == "digits"), key=lambda r: r.min_digits
         )
         self._at_recs = [_prepare(r) for r in recs if r.TRIGGER == "@"]
-        self._min_cluster = min((r.min_digits for r in self._digit_recs), default=0)
+        self._min_digits = min((r.min_digits for r in self._digit_recs), default=0)
+        # All digit patterns as optional look-aheads: one match call reports every shape at a position.
+        # Two sets: every pattern (a context word stands near the token), and only the patterns
+        # that can reach the threshold without context ("+7 …", "123-456-789 01", a card).
+        every = [(r, rx, sc) for r in self._digit_recs for rx, sc in r.patterns]
+        self._combined = _combine(every)
+        self._combined_free = _combine(
+            [(r, rx, sc) for r, rx, sc in every if not r.requires_context and sc >= SCORE_THRESHOLD]
+        )
+        self._any_context = _words_regex(w for r in self._digit_recs for w in r.rec.CONTEXT)
         self._maskers: dict[str, Callable[[str], str]] = {r.ENTITY: r.mask for r in recs}
         self._extra: list[ExtraDetector] = list(extra or [])
         self._count_persons: Callable[[list[Detection]], int] | None = None
@@ -271,19 +332,8 @@ class Detector:
         """Raw detections of one chunk, overlaps resolved, at or above SCORE_THRESHOLD."""
         text = chunk.text
         hits: list[tuple[float, int, int, int, str, str]] = []  # score, priority, start, end, entity, value
-        if self._digit_recs and self._min_cluster:
-            min_cluster = self._min_cluster
-            for m in _CLUSTER.finditer(text):
-                cs, ce = m.span()
-                if ce - cs < min_cluster:
-                    continue
-                n = len(_DIGIT.findall(text, cs, ce))
-                if n < min_cluster:
-                    continue
-                for r in self._digit_recs:
-                    if r.min_digits > n:
-                        break
-                    self._match(r, chunk, max(0, cs - _PRE), ce + 2, hits)
+        if self._digit_recs:
+            self._digit_hits(chunk, hits)
         if self._at_recs:
             at = text.find("@")
             while at >= 0:
@@ -295,6 +345,54 @@ class Detector:
         for fn in self._extra:
             detections.extend(d for d in fn(chunk) if self._wanted(d.entity))
         return detections
+
+    def _digit_hits(self, chunk: Chunk, hits: list) -> None:
+        text = chunk.text
+        min_digits = self._min_digits
+        any_context = self._any_context
+        header_ctx = bool(chunk.context) and any_context.search(chunk.context.lower()) is not None
+        seen: set[tuple[str, int, int]] = set()
+        for t in _TOKEN.finditer(text):
+            ts, te = t.span()
+            runs = [(m.start(), m.end()) for m in _RUN.finditer(text, ts, te)]
+            left = sum(e - s for s, e in runs)  # digits from this run to the token's end
+            if left < min_digits:
+                continue
+            starts = []
+            for r, re_ in runs:
+                if left < min_digits:
+                    break  # too few digits remain for any identifier
+                left -= re_ - r
+                if re_ - r > _MAX_RUN:
+                    continue  # 20-digit accounts and the like: no identifier starts here
+                starts.append(r)
+                if r and text[r - 1] in "+(":
+                    starts.append(r - 1)
+                if re_ - r == 7:
+                    s = _SERIES_BEFORE.search(text, max(0, r - 6), r)
+                    if s is not None and s.end() == r:
+                        starts.append(s.start())
+            # Every hit's context window lies inside [ts - window, te + window / 2].
+            if header_ctx or any_context.search(text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()):
+                combined, groups = self._combined
+            else:
+                combined, groups = self._combined_free
+            if combined is None or not starts:
+                continue
+            for pos in starts:
+                m = combined.match(text, pos, te + 2)
+                if m.lastindex is None:
+                    continue  # no shape matched here
+                for (s, e), (name, r, base) in zip(m.regs[1:], groups, strict=True):
+                    if s < 0 or (name, s, e) in seen:
+                        continue
+                    seen.add((name, s, e))
+                    value = r.rec.normalize(text[s:e])
+                    if value is None:
+                        continue
+                    score = self._score(r, chunk, s, e, base)
+                    if score >= SCORE_THRESHOLD:
+                        hits.append((score, r.priority, s, e, r.entity, value))
 
     def _match(
         self,
@@ -326,14 +424,18 @@ class Detector:
         text = chunk.text
         pre = text[max(0, s - r.window) : s].lower()
         post = text[e : e + r.window // 2].lower()
+        header = _column_header(chunk, text, s, e).lower() if chunk.context else ""
+        if r.requires_context and not (
+            r.context.search(pre) or r.context.search(post) or (header and r.context.search(header))
+        ):
+            return -1.0  # cheap exit: most number-shaped strings have no context word at all
         blocked = _spans(pre, r.negative)
         neg = max((a for a, _ in blocked), default=-1)
         pos = _last_free(pre, r.context, blocked)
         if neg > pos:
             return -1.0  # a negative label stands nearer than any context word
         has_ctx = pos >= 0 or _last_free(post, r.context, _spans(post, r.negative)) >= 0
-        if chunk.context:
-            header = _column_header(chunk, text, s, e).lower()
+        if header:
             h_blocked = _spans(header, r.negative)
             if _last_free(header, r.context, h_blocked) >= 0:
                 has_ctx = True
@@ -355,23 +457,11 @@ class Detector:
         cut = post.find("\n\n")
         post = post if cut < 0 else post[:cut]
 
-        def nearest(words: tuple[str, ...]) -> int:
-            d = ORG_WINDOW + 1
-            for w in words:
-                if w in pre:
-                    for i in _occurrences(pre, w):
-                        d = min(d, len(pre) - i - len(w))
-                if w in post:
-                    for i in _occurrences(post, w):
-                        d = min(d, i)
-            return d
-
-        org = nearest(ORG_MARKERS)
-        if org > ORG_WINDOW:
-            header = chunk.context.lower()
-            if not header or not any(w in header for w in ORG_MARKERS):
-                return False
-        return nearest(PERSON_MARKERS) >= org
+        far = ORG_WINDOW + 1
+        org = _nearest(pre, post, _ORG_RX, far)
+        if org >= far and not (chunk.context and _ORG_RX.search(chunk.context.lower())):
+            return False
+        return _nearest(pre, post, _PERSON_RX, far) >= org
 
     @staticmethod
     def _resolve(hits: list) -> list[Detection]:

@@ -14,6 +14,9 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NUM_END, NUM_START, SP, RuPatternRecognizer, digits
 
+# Blanks are printed for the next year too; a scan process is not expected to span decades.
+_THIS_YEAR = datetime.date.today().year % 100
+
 # Between series and number: spaces, a tab (table cells), "№", "N", "номер", a comma.
 _SEP = r"[ \u00a0\u202f\t]*[,;]?[ \u00a0\u202f\t]*(?:(?:№|N|No\.?|[Нн]омер:?|[Нн]\.)[ \u00a0\u202f\t]*)?"
 
@@ -86,7 +89,6 @@ class RuPassportRecognizer(RuPatternRecognizer):
         if len(value) != 10 or value[4:] == "000000" or value[:2] == "00":
             return None
         year = int(value[2:4])
-        this_year = datetime.date.today().year % 100
-        if not (year >= 97 or year <= this_year + 1):
+        if not (year >= 97 or year <= _THIS_YEAR + 1):
             return None
         return value

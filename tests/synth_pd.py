@@ -333,11 +333,11 @@ def requisites_document(rng: random.Random) -> str:
     return "\n\n".join(paras)
 
 
-def filler(rng: random.Random, approx_chars: int) -> str:
-    """Prose with dates, sums and numbers, for the benchmark corpus."""
+def filler(rng: random.Random, approx_chars: int, numbers: float = 0.25) -> str:
+    """Prose with dates, sums and numbers (``numbers``: share of number-laden sentences)."""
     out, n = [], 0
     while n < approx_chars:
-        s = noise_sentence(rng) if rng.random() < 0.5 else rng.choice(PROSE)
+        s = noise_sentence(rng) if rng.random() < numbers else rng.choice(PROSE)
         out.append(s)
         n += len(s) + 1
     return " ".join(out)
