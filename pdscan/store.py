@@ -116,6 +116,7 @@ class _Old:
     findings: dict[tuple[str, str, str], sqlite3.Row]
     violations: dict[str, sqlite3.Row]
     errors: list[str]
+    meta: tuple = ()  # where and whose the file was: (root, rel, uid, gid, owner, grp, mode, dev, readers)
 
 
 def _create_private(path: Path) -> None:
@@ -136,6 +137,8 @@ class Store:
         # WAL and shm files take the database file's mode (SQLite does that itself).
         self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
+        self._plain = self.conn.cursor()
+        self._plain.row_factory = None
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
@@ -147,6 +150,7 @@ class Store:
         self._batch_n = 0
         self._batch_t = 0.0
         self._reused: dict[str, _Old] = {}
+        self._seen: list[tuple[int, int]] = []  # (scan, file id) of unchanged files, not yet written
         self._blind: list[str] = []  # directories the walk could not enter: nothing under them is gone
         self._counts = {"new": 0, "changed": 0, "resolved": 0}
         self.detector_version = ""
@@ -218,7 +222,14 @@ class Store:
             self._in_tx = True
             self._batch_t = time.monotonic()
 
+    def _flush_seen(self) -> None:
+        if self._seen:
+            self._tx()
+            self.conn.executemany("UPDATE files SET last_seen_scan=? WHERE id=?", self._seen)
+            self._seen = []
+
     def _commit(self) -> None:
+        self._flush_seen()
         if self._in_tx:
             self.conn.execute("COMMIT")
             self._in_tx = False
@@ -303,25 +314,28 @@ class Store:
 
     def cached(self, ref: FileRef) -> FileResult | None:
         """The stored result of an unchanged file (size, mtime, inode, detector version), or None."""
-        row = self.conn.execute(
+        # The hot path of a rescan: plain tuples (no Row objects), one indexed lookup.
+        row = self._plain.execute(
             "SELECT id, size, mtime, inode, detector_version, content_type, skipped, persons, "
-            "bytes_read, n_findings, has_errors, gone FROM files WHERE path=?",
+            "bytes_read, n_findings, has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, readers "
+            "FROM files WHERE path=?",
             (ref.path,),
         ).fetchone()
         if (
             row is None
-            or row["gone"]
-            or row["size"] != ref.size
-            or row["mtime"] != ref.mtime
-            or row["inode"] != ref.inode
-            or row["detector_version"] != self.detector_version
+            or row[11]  # gone
+            or row[1] != ref.size
+            or row[2] != ref.mtime
+            or row[3] != ref.inode
+            or row[4] != self.detector_version
         ):
             return None
         # A file that could not be read at all (denied, vanished, timed out) is tried again:
         # the cause may be gone. A file read with partial errors (a broken member) is reused.
-        if row["has_errors"] and not row["bytes_read"]:
+        if row[10] and not row[8]:
             return None
-        old = self._load_old(row["id"], bool(row["n_findings"] or row["has_errors"]))
+        old = self._load_old(row[0], bool(row[9] or row[10]))
+        old.meta = row[12:]
         self._reused[ref.path] = old
         findings = [
             Finding(
@@ -337,12 +351,12 @@ class Store:
         ]
         return FileResult(
             ref=ref,
-            content_type=row["content_type"] or "",
+            content_type=row[5] or "",
             findings=findings,
             errors=list(old.errors),
-            skipped=row["skipped"],
+            skipped=row[6],
             bytes_read=0,  # nothing was read this time
-            persons=row["persons"],
+            persons=row[7],
         )
 
     def _load_old(self, file_id: int, any_items: bool = True) -> _Old:
@@ -374,7 +388,7 @@ class Store:
             self._blind.append(ref.path)
         old = self._reused.pop(ref.path, None)
         if old is not None:
-            self._touch(old.file_id, ref)
+            self._touch(old, ref)
         else:
             old = self._upsert_file(result)
         new = self._sync_findings(ref.path, old, result.findings)
@@ -388,8 +402,14 @@ class Store:
         self._maybe_commit()
         return new
 
-    def _touch(self, file_id: int, ref: FileRef) -> None:
+    def _touch(self, old: _Old, ref: FileRef) -> None:
         """An unchanged file: note it was seen; refresh owner, mode and readers (chmod keeps mtime)."""
+        meta = (ref.root, ref.rel, ref.uid, ref.gid, ref.owner, ref.group, ref.mode, ref.dev)
+        # Local readers follow from mode, owner and group; SMB readers (NT ACEs) are compared.
+        if meta == old.meta[:-1] and (ref.source == "local" or _readers_json(ref) == old.meta[-1]):
+            self._seen.append((self.scan_id, old.file_id))  # written in bulk at commit
+            return
+        file_id = old.file_id
         self.conn.execute(
             "UPDATE files SET last_seen_scan=?, root=?, rel=?, uid=?, gid=?, owner=?, grp=?, mode=?, "
             "readers=?, dev=? WHERE id=?",
@@ -669,6 +689,7 @@ class Store:
         """Close the scan: mark files gone (complete scans only), save the summary, release the lock."""
         try:
             self._tx()
+            self._flush_seen()
             if complete:
                 for root in self.roots:
                     self._mark_gone_under(root)
@@ -690,6 +711,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 self._in_tx = False
             self._reused.clear()
+            self._seen = []
             self.unlock()
 
     def _diff_counts(self) -> tuple[int, int, int]:

@@ -288,3 +288,17 @@ def test_scan_row_keeps_options_and_summary(db):
     assert row["as_of"] == "2025-01-02" and row["policy_version"] == "abc"
     assert row["roots_key"] == '["/share"]'  # "/share/" and "/share" are the same roots
     assert '"files_seen": 3' in row["summary"]
+
+
+def test_unchanged_file_keeps_metadata_current(db):
+    a = ref("/share/a.txt")
+    scan_once(db, [result(a, snils())])
+    first_scan = db.scan_id
+    # chmod/chown keep mtime: the file is reused, its mode and owner are refreshed all the same.
+    a2 = FileRef(**{**{f: getattr(a, f) for f in a.__slots__}, "mode": 0o100600, "owner": "hr"})
+    cached = db.cached(a2)
+    assert cached is not None
+    scan_once(db, [result(a2, snils())])
+    assert rows(db, "SELECT mode, owner, last_seen_scan FROM files") == [(0o100600, "hr", db.scan_id)]
+    scan_once(db, [result(a2, snils())])  # unchanged metadata: written in bulk, still current
+    assert rows(db, "SELECT last_seen_scan, last_read_scan FROM files") == [(db.scan_id, first_scan)]
