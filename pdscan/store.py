@@ -784,7 +784,8 @@ class Store:
         return [
             r[0]
             for r in self.conn.execute(
-                "SELECT path FROM files WHERE gone=0 AND " + _under_sql(), _under_args(_norm_root(directory))
+                "SELECT path FROM files WHERE gone=0 AND " + _under_sql() + " ORDER BY path",
+                _under_args(_norm_root(directory)),
             )
         ]
 

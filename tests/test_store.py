@@ -302,3 +302,22 @@ def test_unchanged_file_keeps_metadata_current(db):
     assert rows(db, "SELECT mode, owner, last_seen_scan FROM files") == [(0o100600, "hr", db.scan_id)]
     scan_once(db, [result(a2, snils())])  # unchanged metadata: written in bulk, still current
     assert rows(db, "SELECT last_seen_scan, last_read_scan FROM files") == [(db.scan_id, first_scan)]
+
+
+def test_watch_helpers(db):
+    a, b, c = ref("/share/hr/a.txt"), ref("/share/hr/sub/b.txt", inode=2), ref("/share/hr2/c.txt", inode=3)
+    scan_once(db, [result(a, snils(), errors=["вложение зашифровано"]), result(b), result(c)])
+    assert db.paths_under("/share/hr/") == ["/share/hr/a.txt", "/share/hr/sub/b.txt"]  # not /share/hr2
+    db.set_triage("/share/hr/a.txt", FP_B, "false_positive")
+    assert db.watch_state("/share/hr/a.txt") == (
+        {("", "RU_SNILS", FP_A)},
+        set(),
+        {"вложение зашифровано"},
+        {FP_B},
+    )
+    db.begin(["/share"], ScanOptions(), kind="watch")
+    assert db.mark_gone(db.paths_under("/share/hr")) == 2
+    db.finish(Summary(), False)
+    assert db.paths_under("/share") == ["/share/hr2/c.txt"]
+    assert db.watch_state("/share/hr/a.txt")[0] == set()
+    assert [(ch["kind"], ch["reason"]) for ch in db.changes(db.scan_id)] == [("resolved", "gone")]
