@@ -59,16 +59,25 @@ _COMPONENTS = {
     # A bare house number right after a street: "ул. Ленина, 5", "ул. Ленина 5-12".
     "number": rf"{_HOUSE}(?:-\d{{1,4}})?(?![\d.,]\d)",
 }
+# One look-behind for all alternatives (one per alternative is 3x slower): a component starts a word.
 _COMP_RE = re.compile(
-    "|".join(f"(?P<{k}>(?<![{_UP}{_LO}\\w]){v}(?![{_LO}\\d]))" for k, v in _COMPONENTS.items())
+    rf"(?<![{_UP}{_LO}\w])(?:" + "|".join(f"(?P<{k}>{v}(?![{_LO}\\d]))" for k, v in _COMPONENTS.items()) + ")"
 )
 _GAP_RE = re.compile(r"[ \u00a0]*,?[ \u00a0]*\n?[ \u00a0]*")
-# Cheap prefilter: no address without one of these.
-_PREFILTER = re.compile(
-    r"(?:\bул\b|улиц|просп|пр-т|пр-кт|переул|\bпер\.|бульв|б-р|шоссе|набережн|\bнаб\.|площад|\bпл\.|проезд|"
-    r"тупик|\bмкр|микрорайон|\bд\.|\bдом\b|\d{6}|\bг\.|город|край|област|обл\.|республик)",
-    re.IGNORECASE,
+# Anchors: an address holds a street, a house or a postal index. They are found with str.find
+# (a regex alternation costs ~10x more), and the component regex runs only around them.
+# Every alternative starts with a literal letter, so the regex engine skips other characters
+# fast (~100 MB/s); a scan with an alternation of components is ~30x slower.
+_ANCHOR_RE = re.compile(
+    r"у(?:л\.|лиц[аеуы]|ч\.|часток)|У(?:л\.|лица)|п(?:р(?:-к?т|\.|осп\.?|оспект[аеу]?|оезд[аеу]?)"
+    r"|ер(?:\.|еул(?:ок|ке|ка))|л(?:\.|ощад[ьи]))|б(?:-р|ульвар[аеу]?)|ш(?:\.|оссе)"
+    r"|н(?:аб\.|абережн(?:ая|ой))|т(?:уп(?:\.|ик[аеу]?)|ракт)|м(?:крн?\.?|икрорайон[аеу]?)"
+    r"|к(?:в-л|вартал[аеу]?)|д(?:\.|ом)|в(?:л\.|ладение)|аллея|линия"
 )
+_ANCHOR_NEXT = frozenset("0123456789№АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ")
+_INDEX_RE = re.compile(r"\d{6,}")
+_BEFORE = 110  # index, region, settlement stand before the street
+_AFTER = 60  # house, building, flat after it
 _PUNCT_RE = re.compile(r"[\s,.;:№\"«»]+")
 
 
@@ -86,11 +95,47 @@ def normalize(text: str) -> str:
     return _PUNCT_RE.sub(" ", text.lower().replace("ё", "е")).strip()
 
 
+def _anchor_at(text: str, i: int, j: int, n: int) -> bool:
+    """A street/house word text[i:j] at a word start, followed past spaces by a number or a
+    capitalised name: "ул. Амурская", "д. 53", "проспекте Мира"."""
+    if i > 0 and (text[i - 1].isalpha() or text[i - 1] == "."):
+        return False
+    if j < n and text[j].isalpha() and text[j - 1] != ".":
+        return False  # "домашний", "трактовка"
+    while j < n and text[j] in " \u00a0":
+        j += 1
+    return j < n and text[j] in _ANCHOR_NEXT
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged spans around address anchors."""
+    n = len(text)
+    anchors = [m.start() for m in _INDEX_RE.finditer(text) if m.end() - m.start() == 6]
+    anchors += [m.start() for m in _ANCHOR_RE.finditer(text) if _anchor_at(text, m.start(), m.end(), n)]
+    if not anchors:
+        return []
+    anchors.sort()
+    spans: list[tuple[int, int]] = []
+    for a in anchors:
+        lo, hi = max(0, a - _BEFORE), min(n, a + _AFTER)
+        nl = text.find("\n", hi, hi + 40)  # do not cut the last component in two
+        hi = nl if nl >= 0 else min(n, hi + 40)
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
 def find(text: str, context: str = "") -> list[Detection]:
     """All addresses in text (``context`` is accepted for the hook signature; unused)."""
-    if not _PREFILTER.search(text):
-        return []
     out: list[Detection] = []
+    for lo, hi in _windows(text):
+        _find_in(text, lo, hi, out)
+    return out
+
+
+def _find_in(text: str, lo: int, hi: int, out: list[Detection]) -> None:
     chain: list[tuple[str, int, int]] = []
 
     def flush() -> None:
@@ -98,7 +143,7 @@ def find(text: str, context: str = "") -> list[Detection]:
         if chain and _valid(kinds):
             start, end = chain[0][1], chain[-1][2]
             full = (
-                {"street"} <= kinds
+                "street" in kinds
                 and bool(kinds & {"house", "number"})
                 and bool(kinds & {"flat", "settlement", "index"})
             )
@@ -107,7 +152,7 @@ def find(text: str, context: str = "") -> list[Detection]:
             )
         chain.clear()
 
-    for m in _COMP_RE.finditer(text):
+    for m in _COMP_RE.finditer(text, lo, hi):
         kind = m.lastgroup or ""
         if chain:
             gap = text[chain[-1][2] : m.start()]
@@ -119,7 +164,6 @@ def find(text: str, context: str = "") -> list[Detection]:
             continue
         chain.append((kind, m.start(), m.end()))
     flush()
-    return out
 
 
 _SETTLEMENT_RE = re.compile(

@@ -34,15 +34,18 @@ _MONTHS = {
     "декабр": 12,
 }
 _MONTH_WORD = r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+# One lone digit first: the regex engine then skips to digits fast. Empty named groups mark
+# which form matched (num: 12.03.1985, iso: 1985-03-12, yr: 1985 г.р., txt: 12 марта 1985).
 _DATE_RE = re.compile(
-    r"(?<![\d.])(?:"
-    r"(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4}|\d{2})"
-    r"|(?P<iy>(?:19|20)\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
-    rf"|«?(?P<td>\d{{1,2}})»?[ \u00a0]+(?P<tm>{_MONTH_WORD})[ \u00a0]+(?P<ty>\d{{4}})(?:[ \u00a0]*(?:г\.|года?))?"
-    r"|(?P<yy>(?:19|20)\d{2})(?=[ \u00a0]*(?:г\.?[ \u00a0]?р\.|года?[ \u00a0]+рождения|г\.[ \u00a0]?рожд))"
-    r")(?![\d])",
-    re.IGNORECASE,
+    r"\d(?:"
+    r"(?P<num>)\d?[./-]\d{1,2}[./-]\d\d(?:\d\d)?"
+    r"|(?P<iso>)\d\d\d-\d\d-\d\d"
+    r"|(?P<yr>)\d\d\d(?=[ \u00a0]*(?:г\.?[ \u00a0]?р\.|года?[ \u00a0]+рождения|г\.[ \u00a0]?рожд))"
+    rf"|(?P<txt>)\d?»?[ \u00a0]+{_MONTH_WORD}[ \u00a0]+\d{{4}}(?:[ \u00a0]*(?:г\.|года?))?"
+    r")(?!\d)"
 )
+_SPLIT_RE = re.compile(r"[./-]")
+_TXT_RE = re.compile(r"(\d{1,2})»?[ \u00a0]+([а-я]+)[ \u00a0]+(\d{4})")
 _CUE_BEFORE = re.compile(
     r"дат[аыуе][ \u00a0]+рожд|рожд[её]н|рождени|рожд\.|родил(?:ся|ась)|\bд\.[ \u00a0]?р\.|\bд/р\b|"
     r"date[ _]of[ _]birth|birth[ _]?date|\bdob\b|\bborn\b",
@@ -62,24 +65,26 @@ _WINDOW = 60
 _HDR_RE = re.compile(r"рожд|birth|\bд\.?[ \u00a0]?р\.?$|\bдр\b", re.IGNORECASE)
 
 
-def _to_date(m: re.Match) -> tuple[str, str] | None:
+def _to_date(m: re.Match, today: dt.date) -> tuple[str, str] | None:
     """(normalized, kind) of a date match, or None when it is not a valid past date."""
-    g = m.groupdict()
-    today = dt.date.today()
-    if g["yy"]:
-        y = int(g["yy"])
+    raw = m.group()
+    if m.group("yr") is not None:
+        y = int(raw)
         return (str(y), "year") if 1900 <= y <= today.year else None
-    if g["d"]:
-        d, mo, ys = int(g["d"]), int(g["m"]), g["y"]
-        y = int(ys)
+    if m.group("num") is not None:
+        ds, ms, ys = _SPLIT_RE.split(raw)
+        d, mo, y = int(ds), int(ms), int(ys)
         if len(ys) == 2:
             y += 1900 if y > today.year % 100 else 2000
-    elif g["iy"]:
-        y, mo, d = int(g["iy"]), int(g["im"]), int(g["id"])
+    elif m.group("iso") is not None:
+        ys, ms, ds = raw.split("-")
+        y, mo, d = int(ys), int(ms), int(ds)
     else:
-        d, y = int(g["td"]), int(g["ty"])
-        word = g["tm"].lower()
-        mo = next(v for k, v in _MONTHS.items() if word.startswith(k))
+        t = _TXT_RE.match(raw)
+        if t is None:
+            return None
+        d, y = int(t.group(1)), int(t.group(3))
+        mo = next(v for k, v in _MONTHS.items() if t.group(2).startswith(k))
     try:
         date = dt.date(y, mo, d)
     except ValueError:
@@ -93,14 +98,56 @@ def _header_cells(context: str) -> list[bool]:
     return [bool(_HDR_RE.search(h)) for h in context.split("\t")] if context else []
 
 
+def _dates(text: str):
+    """(match, start) of date-like strings not glued to other digits ("112.03.1985")."""
+    for m in _DATE_RE.finditer(text):
+        s = m.start()
+        if s > 0:
+            prev = text[s - 1]
+            if prev.isdigit() or prev in "./-":
+                continue
+            if prev == "«":
+                s -= 1
+        yield m, s
+
+
+# Substrings one of which every birth-date cue contains; str.find is ~50x cheaper than a scan
+# for dates, and most text has no birth date at all.
+_CUE_LITERALS = (
+    "рожд",
+    "Рожд",
+    "РОЖД",
+    "родил",
+    "Родил",
+    "РОДИЛ",
+    "р.",
+    "Р.",
+    "д/р",
+    "Д/Р",
+    "birth",
+    "Birth",
+    "BIRTH",
+    "DOB",
+    "dob",
+    "born",
+)
+
+
+def _has_cue(text: str) -> bool:
+    return any(c in text for c in _CUE_LITERALS)
+
+
 def find(text: str, context: str = "") -> list[Detection]:
     """Birth dates in text; ``context`` is a table header (cells joined by tabs) when the text is a row."""
     out: list[Detection] = []
     hdr = _header_cells(context) if "\t" in text else []
+    if not any(hdr) and not _has_cue(text):
+        return out
     prev_end = 0
-    for m in _DATE_RE.finditer(text):
-        parsed = _to_date(m)
-        start, end = m.start(), m.end()
+    today = dt.date.today()
+    for m, start in _dates(text):
+        parsed = _to_date(m, today)
+        end = m.end()
         gap_start = max(prev_end, start - _WINDOW)
         while gap_start > prev_end and text[gap_start - 1].isalnum():
             gap_start -= 1  # never cut a word in two: "АЛЕКСАНДР" must not read as "ДР"
