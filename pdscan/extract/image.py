@@ -140,12 +140,11 @@ def _tesseract(png: bytes, timeout: float) -> str:
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         p = subprocess.run(
-            [exe, "stdin", "stdout", "-l", LANG, "--psm", PSM],
+            die_with_parent([exe, "stdin", "stdout", "-l", LANG, "--psm", PSM]),
             input=png,
             capture_output=True,
             timeout=timeout,
             env=env,
-            preexec_fn=die_with_parent(),
         )
     except subprocess.TimeoutExpired as e:
         raise LimitExceeded(f"распознавание страницы дольше {timeout:.0f} с") from e

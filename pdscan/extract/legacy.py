@@ -67,7 +67,7 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
     try:
         if stdin:
             p = subprocess.run(
-                cmd, input=data, capture_output=True, timeout=timeout, env=env, preexec_fn=die_with_parent()
+                die_with_parent(cmd), input=data, capture_output=True, timeout=timeout, env=env
             )
         elif hasattr(os, "memfd_create"):
             fd = os.memfd_create("pdscan-doc")
@@ -75,12 +75,11 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
                 with open(fd, "wb", closefd=False) as f:
                     f.write(data)
                 p = subprocess.run(
-                    [*cmd, f"/dev/fd/{fd}"],
+                    die_with_parent([*cmd, f"/dev/fd/{fd}"]),
                     capture_output=True,
                     timeout=timeout,
                     env=env,
                     pass_fds=(fd,),
-                    preexec_fn=die_with_parent(),
                 )
             finally:
                 os.close(fd)
@@ -89,11 +88,10 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
                 tmp.write(data)
                 tmp.flush()
                 p = subprocess.run(
-                    [*cmd, tmp.name],
+                    die_with_parent([*cmd, tmp.name]),
                     capture_output=True,
                     timeout=timeout,
                     env=env,
-                    preexec_fn=die_with_parent(),
                 )
     except subprocess.TimeoutExpired as e:
         raise ExtractError(f"{cmd[0]}: превышено время ({timeout:.0f} с)") from e
