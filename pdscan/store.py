@@ -116,7 +116,7 @@ class _Old:
     findings: dict[tuple[str, str, str], sqlite3.Row]
     violations: dict[str, sqlite3.Row]
     errors: list[str]
-    meta: tuple = ()  # where and whose the file was: (root, rel, uid, gid, owner, grp, mode, dev, readers)
+    meta: tuple = ()  # (root, rel, uid, gid, owner, grp, mode, dev, policy_version, readers)
 
 
 def _create_private(path: Path) -> None:
@@ -317,7 +317,8 @@ class Store:
         # The hot path of a rescan: plain tuples (no Row objects), one indexed lookup.
         row = self._plain.execute(
             "SELECT id, size, mtime, inode, detector_version, content_type, skipped, persons, "
-            "bytes_read, n_findings, has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, readers "
+            "bytes_read, n_findings, has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, policy_version, "
+            "readers "
             "FROM files WHERE path=?",
             (ref.path,),
         ).fetchone()
@@ -404,7 +405,17 @@ class Store:
 
     def _touch(self, old: _Old, ref: FileRef) -> None:
         """An unchanged file: note it was seen; refresh owner, mode and readers (chmod keeps mtime)."""
-        meta = (ref.root, ref.rel, ref.uid, ref.gid, ref.owner, ref.group, ref.mode, ref.dev)
+        meta = (
+            ref.root,
+            ref.rel,
+            ref.uid,
+            ref.gid,
+            ref.owner,
+            ref.group,
+            ref.mode,
+            ref.dev,
+            self.policy_version,
+        )
         # Local readers follow from mode, owner and group; SMB readers (NT ACEs) are compared.
         if meta == old.meta[:-1] and (ref.source == "local" or _readers_json(ref) == old.meta[-1]):
             self._seen.append((self.scan_id, old.file_id))  # written in bulk at commit
@@ -412,7 +423,7 @@ class Store:
         file_id = old.file_id
         self.conn.execute(
             "UPDATE files SET last_seen_scan=?, root=?, rel=?, uid=?, gid=?, owner=?, grp=?, mode=?, "
-            "readers=?, dev=? WHERE id=?",
+            "readers=?, dev=?, policy_version=? WHERE id=?",
             (
                 self.scan_id,
                 ref.root,
@@ -424,6 +435,7 @@ class Store:
                 ref.mode,
                 _readers_json(ref),
                 ref.dev,
+                self.policy_version,
                 file_id,
             ),
         )

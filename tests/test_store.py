@@ -302,6 +302,8 @@ def test_unchanged_file_keeps_metadata_current(db):
     assert rows(db, "SELECT mode, owner, last_seen_scan FROM files") == [(0o100600, "hr", db.scan_id)]
     scan_once(db, [result(a2, snils())])  # unchanged metadata: written in bulk, still current
     assert rows(db, "SELECT last_seen_scan, last_read_scan FROM files") == [(db.scan_id, first_scan)]
+    scan_once(db, [result(a2, snils())], policy_version="p2")  # evaluated under another policy
+    assert rows(db, "SELECT policy_version, last_read_scan FROM files") == [("p2", first_scan)]
 
 
 def test_watch_helpers(db):
