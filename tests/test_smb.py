@@ -96,9 +96,10 @@ def creds(server, monkeypatch, tmp_path):
     smb.reset_sessions()
 
 
-def _refs(root: str) -> tuple[dict, list[WalkError]]:
+def _refs(root: str, acl_procs: int = 1) -> tuple[dict, list[WalkError]]:
+    """Walk with security queries on threads (acl_procs=1) unless told otherwise: fast to start."""
     refs, errors = {}, []
-    for item in smb.walk(root):
+    for item in smb.walk(root, acl_procs=acl_procs):
         if isinstance(item, WalkError):
             errors.append(item)
         else:
@@ -124,6 +125,13 @@ def test_walk_finds_every_file_with_cyrillic_names_and_stat(creds):
     assert ref.inode == local.st_ino  # Samba's file id is the inode: incremental keys stay stable
 
 
+def test_acl_helper_processes_give_the_same_refs(creds):
+    threaded, _ = _refs(creds.url, acl_procs=1)
+    in_processes, errors = _refs(creds.url, acl_procs=2)
+    assert errors == []
+    assert in_processes == threaded
+
+
 def test_walk_a_subfolder_root_gives_paths_relative_to_it(creds):
     root = f"{creds.url}/Отдел кадров"
     refs, errors = _refs(root)
@@ -138,6 +146,21 @@ def test_read_bytes_reads_content_and_respects_the_limit(creds):
     expected = (creds.share_dir / ref.rel).read_bytes()
     assert smb.read_bytes(ref, 1 << 20) == expected
     assert smb.read_bytes(ref, 10) == expected[:11]  # limit + 1: the caller sees it is over
+
+
+def test_big_file_is_streamed_and_cut_at_the_limit(creds):
+    big = creds.share_dir / "big" / "большой.txt"
+    big.parent.mkdir(exist_ok=True)
+    payload = os.urandom(3 * 1024 * 1024 + 17)
+    big.write_bytes(payload)
+    try:
+        refs, _ = _refs(f"{creds.url}/big")
+        ref = refs["большой.txt"]
+        assert ref.size == len(payload)
+        assert smb.read_bytes(ref, 8 * 1024 * 1024) == payload
+        assert smb.read_bytes(ref, 1024 * 1024) == payload[: 1024 * 1024 + 1]
+    finally:
+        shutil.rmtree(big.parent)
 
 
 def test_read_does_not_change_the_file(creds):
@@ -211,7 +234,7 @@ def test_sid_names_from_config(creds, tmp_path, monkeypatch):
 
 def test_host_down_is_one_error_and_others_continue(creds):
     dead = "smb://127.0.0.1:9/share"  # discard port: nothing listens there
-    items = list(smb.walk_many([dead, f"{creds.url}/public"], parallel=2))
+    items = list(smb.walk_many([dead, f"{creds.url}/public"], parallel=2, acl_procs=1))
     errors = [i for i in items if isinstance(i, WalkError)]
     files = [i for i in items if not isinstance(i, WalkError)]
     assert len(errors) == 1 and errors[0].path == dead
@@ -222,13 +245,13 @@ def test_host_down_is_one_error_and_others_continue(creds):
 def test_wrong_password_is_an_error_record(creds, monkeypatch):
     monkeypatch.setenv("PDSCAN_SMB_PASSWORD", "wrong")
     smb.reset_sessions()
-    items = list(smb.walk(creds.url))
+    items = list(smb.walk(creds.url, acl_procs=1))
     assert len(items) == 1 and isinstance(items[0], WalkError)
     assert "неверное имя пользователя или пароль" in items[0].error
 
 
 def test_missing_share_is_an_error_record(creds):
-    items = list(smb.walk(f"smb://{creds.host}:{creds.port}/nosuchshare"))
+    items = list(smb.walk(f"smb://{creds.host}:{creds.port}/nosuchshare", acl_procs=1))
     assert len(items) == 1 and isinstance(items[0], WalkError)
     assert "общая папка «nosuchshare» не найдена" in items[0].error
 

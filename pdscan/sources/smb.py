@@ -12,6 +12,7 @@ its own connection, so N workers are N parallel connections to a host.
 from __future__ import annotations
 
 import errno
+import os
 import queue
 import threading
 import zlib
@@ -37,6 +38,7 @@ CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a mi
 SD_THREADS = 8  # concurrent security queries per folder (one connection, pipelined)
 FILE_ATTRIBUTE_DIRECTORY = 0x10
 FILE_ATTRIBUTE_REPARSE_POINT = 0x400  # symlinks/junctions: not followed, like local symlinks
+READ_ACCESS = 0x00000001 | 0x00000080  # FILE_READ_DATA | FILE_READ_ATTRIBUTES: nothing that could write
 
 
 class SmbError(Exception):
@@ -319,10 +321,61 @@ def _list_dir(u: SmbUrl, rel: str, kw: dict) -> tuple[list[_Entry], list[tuple[s
     return files, dirs
 
 
-def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
+def _acl_batch(args: tuple[str, int, list[str], dict[str, str]]) -> list[tuple[dict, str | None]]:
+    """In a helper process: descriptors of a batch of files over this process's own connection."""
+    host, port, uncs, names = args
+    try:
+        kw = _session(host, port)
+    except SmbError as e:
+        return [({}, f"права доступа не прочитаны: {e}")] * len(uncs)
+    return [_access(unc, kw, names) for unc in uncs]
+
+
+class AclFetcher:
+    """Reads the descriptors of a folder's files in parallel.
+
+    Each query is one round trip but costs ~5–10 ms of client CPU (smbprotocol builds and signs
+    messages in Python), so threads in one process stop helping at one core: with procs > 1 the
+    queries run in helper processes, each with its own connection, in batches per folder.
+    """
+
+    BATCH = 32
+
+    def __init__(self, procs: int = 0, threads: int = SD_THREADS):
+        procs = procs or min(4, os.cpu_count() or 1)
+        self.threads = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd")
+        self.procs = None
+        if procs > 1:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = mp.get_all_start_methods()
+            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+            self.procs = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
+
+    def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: dict[str, str]) -> list:
+        if self.procs is None or len(uncs) < 4:
+            return list(self.threads.map(lambda unc: _access(unc, kw, names), uncs))
+        n = max(1, min(self.BATCH, -(-len(uncs) // self.procs._max_workers)))
+        batches = [(u.host, u.port, uncs[i : i + n], names) for i in range(0, len(uncs), n)]
+        out: list = []
+        for part in self.procs.map(_acl_batch, batches):
+            out.extend(part)
+        return out
+
+    def close(self) -> None:
+        self.threads.shutdown(wait=False, cancel_futures=True)
+        if self.procs is not None:
+            self.procs.shutdown(wait=True, cancel_futures=True)
+
+
+def walk(
+    root: str, threads: int = SD_THREADS, acl_procs: int = 0, fetcher: AclFetcher | None = None
+) -> Iterator[FileRef | WalkError]:
     """Yield every file under an smb:// root (sorted, depth-first), or WalkError for what failed.
 
     A host that is down or refuses the credentials yields one WalkError for the root.
+    acl_procs: helper processes for the security queries (0 = up to 4 by CPU count, 1 = threads only).
     """
     try:
         u = SmbUrl.parse(root)
@@ -333,27 +386,29 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
     names = sid_names()
     dev = zlib.crc32(f"{u.host.lower()}:{u.port}/{u.share.lower()}".encode())
     seen_dirs: set[int] = set()
+    top = SmbUrl(u.host, u.port, u.share, "")
 
-    def make_ref(entry: _Entry, top: SmbUrl, base_rel: str) -> FileRef | tuple[FileRef, WalkError]:
-        fields, err = _access(top.unc(entry.rel), kw, names)
-        rel = entry.rel[len(base_rel) + 1 :] if base_rel else entry.rel
-        ref = FileRef(
-            path=top.url(entry.rel),
-            root=root,
-            rel=rel,
-            size=entry.size,
-            mtime=entry.mtime,
-            inode=entry.file_id,
-            dev=dev,
-            source="smb",
-            **fields,
-        )
-        return (ref, WalkError(ref.path, err)) if err else ref
+    def refs(entries: list[_Entry], base_rel: str) -> Iterator[FileRef | WalkError]:
+        access = acl.fetch(u, kw, [top.unc(e.rel) for e in entries], names)
+        for entry, (fields, err) in zip(entries, access, strict=True):
+            ref = FileRef(
+                path=top.url(entry.rel),
+                root=root,
+                rel=entry.rel[len(base_rel) + 1 :] if base_rel else entry.rel,
+                size=entry.size,
+                mtime=entry.mtime,
+                inode=entry.file_id,
+                dev=dev,
+                source="smb",
+                **fields,
+            )
+            yield ref
+            if err:  # the file is still scanned; the unread ACL is its own error record
+                yield WalkError(ref.path, err)
 
-    with ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd") as pool:
-        # The root itself may be a file.
-        top = SmbUrl(u.host, u.port, u.share, "")
-        if u.path:
+    acl = fetcher or AclFetcher(acl_procs, threads)
+    try:
+        if u.path:  # the root itself may be a file
             try:
                 import smbclient
 
@@ -363,8 +418,7 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
                 return
             if not st.st_file_attributes & FILE_ATTRIBUTE_DIRECTORY:
                 entry = _Entry(u.path, st.st_size, st.st_mtime, st.st_ino)
-                parent = u.path.rpartition("/")[0]
-                yield from _flat([make_ref(entry, top, parent)])
+                yield from refs([entry], u.path.rpartition("/")[0])
                 return
         stack = [u.path]
         while stack:
@@ -375,7 +429,7 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
                 at_root = rel_dir == u.path
                 yield WalkError(top.url(rel_dir), _root_message(e, u) if at_root else _os_message(e))
                 continue
-            yield from _flat(pool.map(lambda en: make_ref(en, top, u.path), files))
+            yield from refs(files, u.path)
             sub = []
             for d, fid in dirs:
                 if fid and fid in seen_dirs:
@@ -383,27 +437,30 @@ def walk(root: str, threads: int = SD_THREADS) -> Iterator[FileRef | WalkError]:
                 seen_dirs.add(fid)
                 sub.append(d)
             stack.extend(reversed(sub))
+    finally:
+        if fetcher is None:
+            acl.close()
 
 
-def _flat(items: Iterable) -> Iterator[FileRef | WalkError]:
-    """A file whose ACL could not be read is still scanned; the ACL failure is its own error record."""
-    for item in items:
-        if isinstance(item, tuple):
-            yield from item
-        else:
-            yield item
-
-
-def walk_many(roots: Iterable[str], parallel: int = 4) -> Iterator[FileRef | WalkError]:
+def walk_many(roots: Iterable[str], parallel: int = 4, acl_procs: int = 0) -> Iterator[FileRef | WalkError]:
     """Walk several smb:// roots at once (hosts are slow one by one); items arrive as found.
 
-    Each root runs in its own thread; a host that is down yields its WalkError and the rest go on.
+    Each root runs in its own thread; the ACL helper processes are shared. A host that is down
+    yields its WalkError and the rest go on.
     """
     roots = list(roots)
-    if len(roots) <= 1 or parallel <= 1:
-        for r in roots:
-            yield from walk(r)
-        return
+    acl = AclFetcher(acl_procs)
+    try:
+        if len(roots) <= 1 or parallel <= 1:
+            for r in roots:
+                yield from walk(r, fetcher=acl)
+            return
+        yield from _merged(roots, parallel, acl)
+    finally:
+        acl.close()
+
+
+def _merged(roots: list[str], parallel: int, acl: AclFetcher) -> Iterator[FileRef | WalkError]:
     q: queue.Queue = queue.Queue(maxsize=1000)
     done = object()
     todo = iter(roots)
@@ -411,19 +468,21 @@ def walk_many(roots: Iterable[str], parallel: int = 4) -> Iterator[FileRef | Wal
     stop = threading.Event()
 
     def runner() -> None:
-        while not stop.is_set():
-            with todo_lock:
-                r = next(todo, None)
-            if r is None:
-                break
-            try:
-                for item in walk(r):
-                    if stop.is_set():
-                        return
-                    q.put(item)
-            except Exception as e:  # noqa: BLE001 — a host never takes the others down
-                q.put(WalkError(r, f"ошибка обхода: {_os_message(e)}"))
-        q.put(done)
+        try:
+            while not stop.is_set():
+                with todo_lock:
+                    r = next(todo, None)
+                if r is None:
+                    break
+                try:
+                    for item in walk(r, fetcher=acl):
+                        if stop.is_set():
+                            return
+                        q.put(item)
+                except Exception as e:  # noqa: BLE001 — a host never takes the others down
+                    q.put(WalkError(r, f"ошибка обхода: {_os_message(e)}"))
+        finally:
+            q.put(done)
 
     n = min(parallel, len(roots))
     threads = [threading.Thread(target=runner, daemon=True, name="pdscan-smb-host") for _ in range(n)]
@@ -439,41 +498,70 @@ def walk_many(roots: Iterable[str], parallel: int = 4) -> Iterator[FileRef | Wal
                 yield item
     finally:
         stop.set()
-        while True:  # unblock runners waiting on a full queue
+        while any(t.is_alive() for t in threads):  # unblock runners waiting on a full queue
             try:
-                q.get_nowait()
+                q.get(timeout=0.1)
             except queue.Empty:
-                break
+                pass
 
 
 # ---- read -------------------------------------------------------------------------------------
 
 
+STATUS_END_OF_FILE = 0xC0000011
+SMALL_READ = 1024 * 1024  # files up to this size are read in one compound round trip
+
+
+def _read_small(unc: str, kw: dict, length: int) -> bytes:
+    """CREATE + READ + CLOSE in one compound request: one round trip for a small file."""
+    from smbclient._io import SMBFileTransaction, SMBRawIO
+
+    raw = SMBRawIO(unc, mode="r", share_access="rwd", desired_access=READ_ACCESS, **kw)
+    tx = SMBFileTransaction(raw)
+    raw.open(transaction=tx)
+    tx += raw.fd.read(0, min(length, raw.fd.connection.max_read_size), send=False)
+    raw.close(transaction=tx)
+    try:
+        tx.commit()
+    except OSError as e:
+        if getattr(e, "ntstatus", None) == STATUS_END_OF_FILE:
+            return b""  # emptied since the listing
+        raise
+    return tx.results[1]
+
+
+def _read_stream(unc: str, kw: dict, limit: int) -> bytes:
+    import smbclient
+
+    with smbclient.open_file(
+        unc, mode="rb", share_access="rwd", desired_access=READ_ACCESS, buffering=0, **kw
+    ) as f:
+        chunks, remaining = [], limit + 1
+        while remaining > 0:
+            b = f.read(min(remaining, 4 * 1024 * 1024))
+            if not b:
+                break
+            chunks.append(b)
+            remaining -= len(b)
+        return b"".join(chunks)
+
+
 def read_bytes(ref: FileRef, limit: int) -> bytes:
     """Read at most limit + 1 bytes, opening read-only and sharing read/write/delete with users."""
-    import smbclient
-    from smbprotocol.open import FilePipePrinterAccessMask
-
     try:
         u = SmbUrl.parse(ref.path)
         kw = _session(u.host, u.port)
     except SmbError as e:
         raise OSError(errno.EIO, str(e)) from None
-    access = FilePipePrinterAccessMask.FILE_READ_DATA | FilePipePrinterAccessMask.FILE_READ_ATTRIBUTES
     try:
-        with smbclient.open_file(
-            u.unc(), mode="rb", share_access="rwd", desired_access=access, buffering=0, **kw
-        ) as f:
-            chunks, remaining = [], limit + 1
-            while remaining > 0:
-                b = f.read(min(remaining, 4 * 1024 * 1024))
-                if not b:
-                    break
-                chunks.append(b)
-                remaining -= len(b)
-            return b"".join(chunks)
+        if ref.size < SMALL_READ and limit >= SMALL_READ:
+            # +1: a file grown since the listing still shows it is bigger than listed
+            data = _read_small(u.unc(), kw, ref.size + 1)
+            if len(data) <= ref.size:
+                return data
+        return _read_stream(u.unc(), kw, limit)
     except OSError as e:
-        if e.errno == errno.EACCES or "ACCESS_DENIED" in str(e).upper():
+        if e.errno == errno.EACCES or getattr(e, "ntstatus", None) == STATUS_ACCESS_DENIED:
             raise PermissionError(errno.EACCES, "доступ запрещён") from None
         if e.errno == errno.ENOENT:
             raise FileNotFoundError(errno.ENOENT, "файл исчез во время сканирования") from None
