@@ -52,12 +52,56 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
         pos = end
 
 
+def _table_runs(block: str, first_line: int, member: str | None) -> Iterator[Chunk]:
+    """Split a block holding tab-separated tables (pasted from a spreadsheet) into prose and rows.
+
+    A run of two or more consecutive lines with the same number of tabs is a table: each row is
+    its own Chunk with the run's first line (the header) as context, so a passport's series and
+    number in two columns, or a "Дата рождения" column, are read as in a real spreadsheet.
+    """
+    lines = block.split("\n")
+    i, n = 0, len(lines)
+    prose_start = 0
+
+    def prose(upto: int) -> Iterator[Chunk]:
+        if upto > prose_start:
+            text = "\n".join(lines[prose_start:upto])
+            if text.strip():
+                ln = first_line + prose_start
+                yield Chunk(text=text, location=f"line {ln}", member=member, line=ln)
+
+    while i < n:
+        tabs = lines[i].count("\t")
+        j = i + 1
+        if tabs:
+            while j < n and lines[j].count("\t") == tabs:
+                j += 1
+        if tabs and j - i >= 2:
+            yield from prose(i)
+            header = lines[i]
+            for k in range(i, j):
+                ln = first_line + k
+                yield Chunk(
+                    text=lines[k],
+                    location=f"line {ln}",
+                    member=member,
+                    line=ln,
+                    context=header if k > i else "",
+                )
+            prose_start = j
+        i = j
+    yield from prose(n)
+
+
 @register("text/plain")
 def extract_text(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     text = decode(data)
     for line, block in _blocks(text):
         ctx.check_deadline()
-        yield Chunk(text=block, location=f"line {line}", member=ctx.member, line=line)
+        if "\t" in block:
+            yield from _table_runs(block, line, ctx.member)
+        else:
+            yield Chunk(text=block, location=f"line {line}", member=ctx.member, line=line)
 
 
 @register("text/csv")
