@@ -44,6 +44,10 @@ MESSAGES = {
     "nothing_found": ("Персональные данные не найдены.", "No personal data found."),
     "progress": ("просканировано файлов: {n}", "files scanned: {n}"),
     "persons_in_file": ("субъектов: {n}", "subjects: {n}"),
+    "deadline_retention_expired": ("срок истёк", "deadline was"),
+    "deadline_expires_soon": ("срок истекает", "deadline is"),
+    "can_read": ("читать могут", "readable by"),
+    "allowed_places": ("разрешённые места", "allowed places"),
 }
 
 

@@ -46,6 +46,19 @@ def result_records(result: FileResult) -> list[dict]:
     return out
 
 
+def violation_detail(v) -> str:
+    """The one line an officer needs to act on a violation: the rule and deadline, or who can read it."""
+    d = v.details
+    if v.rule in ("retention_expired", "expires_soon"):
+        return f": {d.get('rule_name', '')}, {t('deadline_' + v.rule)} {d.get('deadline', '?')}"
+    if v.rule == "excessive_access":
+        who = ", ".join(f"{r.get('kind')}:{r.get('name')} {r.get('rights', '')}".strip() for r in d.get("readers", []))
+        return f": {t('can_read')} {who}" if who else ""
+    if v.rule == "outside_authorized":
+        return f": {t('allowed_places')} {', '.join(d.get('authorized', []))}"
+    return ""
+
+
 class JsonlWriter:
     def __init__(self, stream: IO[str]):
         self.stream = stream
@@ -132,8 +145,7 @@ class TableWriter:
             times = f" ×{f.count}" if f.count > 1 else ""
             buf.write(f"  {entity_name(f.entity):<26} {f.masked:<22}{times:<5} {where}\n")
         for v in result.violations:
-            extra = v.details.get("rule_name") or v.details.get("deadline") or ""
-            buf.write(f"  ! {t('violation')}: {rule_name(v.rule)} ({v.clause}) {extra}\n")
+            buf.write(f"  ! {t('violation')}: {rule_name(v.rule)} ({v.clause}){violation_detail(v)}\n")
         for e in result.errors:
             buf.write(f"  ! {t('error')}: {e}\n")
         self.stream.write(buf.getvalue())
