@@ -310,3 +310,10 @@ main.add_command(schedule_command)
 from pdscan.cli_watch import watch as _watch  # noqa: E402 — defined in its own module, needs main
 
 main.add_command(_watch)
+
+from pdscan.cli_report import act_command, report_command, subject_command, triage_group  # noqa: E402
+
+main.add_command(report_command)
+main.add_command(triage_group)
+main.add_command(subject_command)
+main.add_command(act_command)
