@@ -96,7 +96,13 @@ def test_tesseract_gets_one_omp_thread(tmp_path: Path, monkeypatch: pytest.Monke
     bindir = tmp_path / "bin"
     bindir.mkdir()
     fake = bindir / "tesseract"
-    fake.write_text('#!/bin/sh\ncat >/dev/null\necho "OMP_THREAD_LIMIT=$OMP_THREAD_LIMIT args=$*"\n')
+    # TSV as Tesseract writes it: a header, then one row per word (level 5), text in column 12.
+    fake.write_text(
+        "#!/bin/sh\ncat >/dev/null\n"
+        "printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'\n"
+        'printf "5\\t1\\t1\\t1\\t1\\t1\\t0\\t0\\t9\\t9\\t96\\tOMP_THREAD_LIMIT=$OMP_THREAD_LIMIT\\n"\n'
+        'printf "5\\t1\\t1\\t1\\t1\\t2\\t0\\t0\\t9\\t9\\t96\\targs=%s\\n" "$*"\n'
+    )
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bindir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("OMP_THREAD_LIMIT", "8")
@@ -104,7 +110,32 @@ def test_tesseract_gets_one_omp_thread(tmp_path: Path, monkeypatch: pytest.Monke
         write_image(tmp_path / "a.png", render_page()).read_bytes(), ExtractContext(Limits())
     )
     assert "OMP_THREAD_LIMIT=1" in text
-    assert "-l rus+eng --psm 3" in text
+    assert "-l rus+eng --psm 3 tsv" in text
+
+
+@pytest.mark.parametrize("turn", [90, 180])
+def test_page_turned_sideways_or_upside_down(tmp_path: Path, turn: int):
+    p = write_image(
+        tmp_path / f"повёрнут{turn}.png", render_page(angle=1.0, noise=0.01).rotate(turn, expand=True)
+    )
+    _, chunks, _ = run(p)
+    text = "\n".join(c.text for c in chunks)
+    assert "4506123456" in digits(text) and "Иванов" in text
+
+
+def test_tsv_text_rebuilds_lines_and_blocks():
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    rows = [
+        ("1", "1", "1", "Паспорт", "90"),
+        ("1", "1", "1", "выдан", "80"),
+        ("1", "1", "2", "ОВД", "70"),
+        ("2", "1", "1", "45", "-1"),
+    ]
+    tsv = head + "4\t1\t1\t1\t1\t0\t0\t0\t0\t0\t-1\t\n"
+    tsv += "".join(f"5\t1\t{b}\t{p}\t{ln}\t1\t0\t0\t9\t9\t{c}\t{w}\n" for b, p, ln, w, c in rows)
+    r = ocr.parse_tsv(tsv)
+    assert r.text == "Паспорт выдан\nОВД\n\n45\n"
+    assert r.words == 3 and r.confidence == 80.0
 
 
 def test_ocr_off_means_no_text(tmp_path: Path):
