@@ -74,7 +74,10 @@ def footnotes_xml(*texts: str) -> str:
         f'<w:footnote w:id="{i}"><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:footnote>'
         for i, t in enumerate(texts, start=1)
     )
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>{notes}</w:footnotes>'
+    separator = '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>{separator}{notes}</w:footnotes>'
+    )
 
 
 def docx_body_xml(body: str) -> str:

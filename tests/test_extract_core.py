@@ -17,6 +17,7 @@ from pdscan.extract import (
     Limits,
     extract,
     extractor_for,
+    office,
     sniff,
 )
 from pdscan.extract import pdf as pdf_mod
@@ -41,6 +42,15 @@ def run(path: Path, limits: Limits | None = None) -> tuple[str, list[tuple[str, 
 
 # ---- docx -------------------------------------------------------------------------------------
 
+
+@pytest.fixture(params=["xslt", "stream"])
+def word_reader(request, monkeypatch):
+    """Run a docx test through both readers: the XSLT transform and the streaming pass for big parts."""
+    if request.param == "stream":
+        monkeypatch.setattr(office, "STREAM_BYTES", 0)
+    return request.param
+
+
 PERSON_TABLE = [
     ["Фамилия", "Имя", "Отчество", "Серия", "Номер"],
     ["Иванов", "Пётр", "Сергеевич", "4510", "123456"],
@@ -48,6 +58,7 @@ PERSON_TABLE = [
 ]
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_body_tables_header_footer(tmp_path):
     path = write_docx(
         tmp_path / "анкета.docx",
@@ -79,6 +90,7 @@ def test_docx_body_tables_header_footer(tmp_path):
     assert errors == []
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_paragraph_numbers_follow_tables(tmp_path):
     path = write_docx(
         tmp_path / "a.docx", paragraphs=["после таблицы"], tables=[[["a", "b"]]], tables_first=True
@@ -87,6 +99,7 @@ def test_docx_paragraph_numbers_follow_tables(tmp_path):
     assert chunks == [("table 1 row 1", "a\tb", ""), ("paragraph 1", "после таблицы", "")]
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_long_text_is_grouped_with_previous_tail_as_context(tmp_path):
     paras = [f"Абзац {i}: " + "слово " * 60 for i in range(1, 31)]
     path = write_docx(tmp_path / "long.docx", paragraphs=paras)
@@ -102,6 +115,7 @@ def test_docx_long_text_is_grouped_with_previous_tail_as_context(tmp_path):
     assert "\n".join(t for _, t, _ in chunks) == "\n".join(paras)
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_footnotes_text_boxes_tracked_changes_content_controls(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["x"])
     mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
@@ -117,15 +131,19 @@ def test_docx_footnotes_text_boxes_tracked_changes_content_controls(tmp_path):
         "</w:tc><w:tc><w:p><w:r><w:t>вторая</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
     )
     add_part(path, "word/document.xml", docx_body_xml(body))
-    add_part(path, "word/footnotes.xml", footnotes_xml("Паспорт 4510 123456 выдан 01.02.2010"))
+    add_part(
+        path, "word/footnotes.xml", footnotes_xml("Паспорт 4510 123456 выдан 01.02.2010", "ИНН 500100732259")
+    )
     _, chunks, _ = run(path)
     assert chunks == [
         ("paragraph 1", "СНИЛС 112-233-445 95\nв рамке\nполе\tформы", ""),
         ("table 1 row 1", "внешняя вложенная\t\tвторая", ""),
         ("footnote 1", "Паспорт 4510 123456 выдан 01.02.2010", ""),
+        ("footnote 2", "ИНН 500100732259", ""),
     ]
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_embedded_workbook_is_read_as_a_member(tmp_path):
     book = write_xlsx(tmp_path / "book.xlsx", {"Лист1": [["СНИЛС"], ["112-233-445 95"]]})
     path = write_docx(tmp_path / "a.docx", paragraphs=["См. таблицу"])
@@ -141,6 +159,7 @@ def test_docx_embedded_workbook_is_read_as_a_member(tmp_path):
     ]
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_strict_open_xml(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["Паспорт 4510 123456"], tables=[PERSON_TABLE[:2]])
     with zipfile.ZipFile(path) as z:
@@ -176,6 +195,7 @@ def test_truncated_docx_is_a_clear_error(tmp_path):
         run(cut)
 
 
+@pytest.mark.usefixtures("word_reader")
 def test_docx_with_broken_xml_is_a_clear_error(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["x"])
     add_part(path, "word/document.xml", "<w:document><w:body><w:p>")

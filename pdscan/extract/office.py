@@ -187,16 +187,98 @@ def _free(el: etree._Element) -> None:
 
 
 def _wordml(data: bytes, name: str) -> Iterator[tuple]:
-    """Stream one WordprocessingML part in a single pass.
+    """The text of one WordprocessingML part, as events.
 
     Yields ("p", paragraph number, text) for paragraphs outside tables, ("row", table number,
     row number, cells joined by tabs) for rows of top-level tables (a nested table is text of
     its cell) and ("note", id, text) for footnotes, endnotes and comments. Deleted text of
     tracked changes is read (it is still in the file); text boxes, stored twice (mc:Choice and
     mc:Fallback), are read once.
+
+    Two readers give the same events: an XSLT transform (C speed, ~2.5× faster, but builds the
+    whole tree) for ordinary parts, and a streaming iterparse pass (flat memory) for big ones.
     """
     if _W_STRICT in data[:8192]:  # "Strict Open XML": same elements, another namespace URI
         data = data.replace(_W_STRICT, W[1:-1].encode())
+    try:
+        if len(data) > STREAM_BYTES:
+            yield from _wordml_stream(data)
+        else:
+            yield from _wordml_xslt(data)
+    except (etree.XMLSyntaxError, etree.XSLTApplyError) as e:
+        raise ExtractError(f"часть {name} повреждена: неверный XML ({e})") from None
+
+
+# Records of the transform's text output: a marker character starts each, _END closes it.
+_END, _PARA, _TABLE, _ROW, _NOTE = "\ue000", "\ue001", "\ue002", "\ue003", "\ue004"
+_WORD_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+ xmlns:w="{W[1:-1]}" xmlns:mc="{MC[1:-1]}">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="text()|mc:Fallback"/>
+<xsl:template match="w:footnote|w:endnote|w:comment">{_NOTE}<xsl:value-of select="@w:id"/>{_END}<xsl:apply-templates/></xsl:template>
+<xsl:template match="w:p">{_PARA}<xsl:apply-templates mode="p"/>{_END}</xsl:template>
+<xsl:template match="w:tbl">{_TABLE}{_END}<xsl:apply-templates mode="row"
+  select=".//w:tr[generate-id(ancestor::w:tbl[1]) = generate-id(current())]"/></xsl:template>
+<xsl:template match="w:tr" mode="row">{_ROW}<xsl:for-each select="w:tc|w:sdt/w:sdtContent/w:tc|w:customXml/w:tc">
+  <xsl:if test="position() > 1"><xsl:text>&#9;</xsl:text></xsl:if><xsl:apply-templates mode="cell"/>
+  <xsl:value-of select="substring('{"&#9;" * 63}', 1, w:tcPr/w:gridSpan/@w:val - 1)"/>
+  </xsl:for-each>{_END}</xsl:template>
+<xsl:template match="text()|mc:Fallback" mode="p"/>
+<xsl:template match="w:t|w:delText" mode="p"><xsl:value-of select="."/></xsl:template>
+<xsl:template match="w:tab" mode="p"><xsl:text>&#9;</xsl:text></xsl:template>
+<xsl:template match="w:br|w:cr" mode="p"><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="w:noBreakHyphen" mode="p">-</xsl:template>
+<xsl:template match="w:p" mode="p"><xsl:apply-templates mode="p"/><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="text()|mc:Fallback" mode="cell"/>
+<xsl:template match="w:t|w:delText" mode="cell"><xsl:value-of select="translate(., '&#9;', ' ')"/></xsl:template>
+<xsl:template match="w:tab|w:br|w:cr|w:tc" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
+<xsl:template match="w:noBreakHyphen" mode="cell">-</xsl:template>
+<xsl:template match="w:p" mode="cell"><xsl:apply-templates mode="cell"/><xsl:text> </xsl:text></xsl:template>
+</xsl:stylesheet>"""
+STREAM_BYTES = 8 * 1024 * 1024  # parts bigger than this are streamed
+
+
+@lru_cache(maxsize=1)
+def _word_transform() -> etree.XSLT:
+    return etree.XSLT(etree.fromstring(_WORD_XSLT.encode("utf-8")))
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+
+
+def _wordml_xslt(data: bytes) -> Iterator[tuple]:
+    out = str(_word_transform()(etree.fromstring(data, _PARSER)))
+    para_no = table_no = row_no = 0
+    note: list[str] | None = None
+    note_id = ""
+    for rec in out.split(_END):
+        kind, body = rec[:1], rec[1:]
+        if kind == _PARA:
+            text = body.rstrip("\n")
+            if note is not None:
+                note.append(text)
+            else:
+                para_no += 1
+                yield ("p", para_no, text)
+        elif kind == _ROW:
+            row = "\t".join(" ".join(c.split()) for c in body.split("\t"))
+            if note is not None:
+                note.append(row)
+            else:
+                row_no += 1
+                yield ("row", table_no, row_no, row)
+        elif kind == _TABLE:
+            table_no += note is None
+            row_no = 0
+        elif kind == _NOTE:
+            if note is not None:
+                yield ("note", note_id, "\n".join(t for t in note if t.strip()))
+            note, note_id = [], body
+    if note is not None:
+        yield ("note", note_id, "\n".join(t for t in note if t.strip()))
+
+
+def _wordml_stream(data: bytes) -> Iterator[tuple]:
     events = etree.iterparse(
         io.BytesIO(data),
         events=("start", "end"),
@@ -212,82 +294,79 @@ def _wordml(data: bytes, name: str) -> Iterator[tuple]:
     cell: list[str] = []
     cells: list[str] = []
     note: list[str] | None = None
-    try:
-        for ev, el in events:
-            tag = el.tag
-            if tag == _FALLBACK:
-                skip += 1 if ev == "start" else -1
-                continue
-            if skip:
-                continue
-            if ev == "start":
-                if tag == _P:
-                    p_depth += 1
-                    if p_depth == 1 and not tbl_depth:
-                        para = []
-                        para_no += note is None
-                elif tag == _TBL:
-                    tbl_depth += 1
-                    if tbl_depth == 1:
-                        table_no += 1
-                        row_no = 0
-                elif tbl_depth == 1 and tag == _TR:
-                    cells = []
-                    row_no += 1
-                elif tbl_depth == 1 and tag == _TC:
-                    cell = []
-                elif tag in _NOTE_TAGS:
-                    note = []
-                continue
-            sink = cell if tbl_depth else para
-            if tag == _T or tag == _DEL_T:
-                if el.text:
-                    sink.append(el.text)
-            elif tag == _TAB:
-                sink.append(" " if tbl_depth else "\t")
-            elif tag in _BREAKS:
-                sink.append(" " if tbl_depth else "\n")
-            elif tag == _HYPHEN:
-                sink.append("-")
-            elif tag == _P:
-                p_depth -= 1
-                if tbl_depth:
-                    cell.append(" ")
-                elif p_depth:
-                    para.append("\n")  # a paragraph of a text box inside this paragraph
-                else:
-                    text = "".join(para).rstrip("\n")
-                    if note is not None:
-                        note.append(text)
-                    else:
-                        yield ("p", para_no, text)
-                    _free(el)
-            elif tag == _TC:
-                if tbl_depth == 1:
-                    cells.append(" ".join("".join(cell).split()))
-                    span = el.find(_GRID_SPAN)
-                    if span is not None and (span.get(_VAL) or "").isdigit():
-                        # A merged cell keeps the cells after it under their own headings.
-                        cells.extend([""] * min(int(span.get(_VAL)) - 1, 64))
-                else:
-                    cell.append(" ")
-            elif tag == _TR:
-                if tbl_depth == 1:
-                    row = "\t".join(cells)
-                    if note is not None:
-                        note.append(row)
-                    else:
-                        yield ("row", table_no, row_no, row)
+    for ev, el in events:
+        tag = el.tag
+        if tag == _FALLBACK:
+            skip += 1 if ev == "start" else -1
+            continue
+        if skip:
+            continue
+        if ev == "start":
+            if tag == _P:
+                p_depth += 1
+                if p_depth == 1 and not tbl_depth:
+                    para = []
+                    para_no += note is None
             elif tag == _TBL:
-                tbl_depth -= 1
-                if not tbl_depth:
-                    _free(el)
-            elif tag in _NOTE_TAGS and note is not None:
-                yield ("note", el.get(W + "id", ""), "\n".join(t for t in note if t.strip()))
-                note = None
+                tbl_depth += 1
+                if tbl_depth == 1:
+                    table_no += 1
+                    row_no = 0
+            elif tbl_depth == 1 and tag == _TR:
+                cells = []
+                row_no += 1
+            elif tbl_depth == 1 and tag == _TC:
+                cell = []
+            elif tag in _NOTE_TAGS:
+                note = []
+            continue
+        sink = cell if tbl_depth else para
+        if tag == _T or tag == _DEL_T:
+            if el.text:
+                sink.append(el.text)
+        elif tag == _TAB:
+            sink.append(" " if tbl_depth else "\t")
+        elif tag in _BREAKS:
+            sink.append(" " if tbl_depth else "\n")
+        elif tag == _HYPHEN:
+            sink.append("-")
+        elif tag == _P:
+            p_depth -= 1
+            if tbl_depth:
+                cell.append(" ")
+            elif p_depth:
+                para.append("\n")  # a paragraph of a text box inside this paragraph
+            else:
+                text = "".join(para).rstrip("\n")
+                if note is not None:
+                    note.append(text)
+                else:
+                    yield ("p", para_no, text)
                 _free(el)
-    except etree.XMLSyntaxError as e:
-        raise ExtractError(f"часть {name} повреждена: неверный XML ({e})") from None
+        elif tag == _TC:
+            if tbl_depth == 1:
+                cells.append(" ".join("".join(cell).split()))
+                span = el.find(_GRID_SPAN)
+                if span is not None and (span.get(_VAL) or "").isdigit():
+                    # A merged cell keeps the cells after it under their own headings.
+                    cells.extend([""] * min(int(span.get(_VAL)) - 1, 64))
+            else:
+                cell.append(" ")
+        elif tag == _TR:
+            if tbl_depth == 1:
+                row = "\t".join(cells)
+                if note is not None:
+                    note.append(row)
+                else:
+                    yield ("row", table_no, row_no, row)
+        elif tag == _TBL:
+            tbl_depth -= 1
+            if not tbl_depth:
+                _free(el)
+        elif tag in _NOTE_TAGS and note is not None:
+            yield ("note", el.get(W + "id", ""), "\n".join(t for t in note if t.strip()))
+            note = None
+            _free(el)
 
 
 def _docx_part(data: bytes, name: str, ctx: ExtractContext, where: str = "paragraph") -> Iterator[Chunk]:
