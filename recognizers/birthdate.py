@@ -133,6 +133,20 @@ _CUE_LITERALS = (
 )
 
 
+_HEADER_LINE_RE = re.compile(
+    r"^[^\n]*(?:дата[ \u00a0]+рождения|date of birth)[^\n]*$", re.IGNORECASE | re.MULTILINE
+)
+_MIN_AGE = 14  # a birth date under a bare column header: old enough to hold a passport
+
+
+def _header_line_end(text: str) -> int:
+    """End of a table header line that names a birth-date column and holds no date itself; -1 if none."""
+    for m in _HEADER_LINE_RE.finditer(text):
+        if not any(True for _ in _dates(m.group())):
+            return m.end()
+    return -1
+
+
 def _has_cue(text: str) -> bool:
     return any(c in text for c in _CUE_LITERALS)
 
@@ -145,6 +159,7 @@ def find(text: str, context: str = "") -> list[Detection]:
         return out
     prev_end = 0
     today = dt.date.today()
+    header_end = _header_line_end(text) if not hdr else -1
     for m, start in _dates(text):
         parsed = _to_date(m, today)
         end = m.end()
@@ -165,8 +180,13 @@ def find(text: str, context: str = "") -> list[Detection]:
             gap = text[gap_start:start]
             cues = list(_CUE_BEFORE.finditer(gap))
             birth = bool(cues) and not _NEGATIVE_AFTER_CUE.search(gap, cues[-1].end())
+        score = SCORE if kind == "date" else SCORE_YEAR
+        if not birth and 0 <= header_end < start and int(norm[:4]) <= today.year - _MIN_AGE:
+            # Rows under a "Дата рождения" column header that lost its cells (PDF, plain text).
+            birth = not _NEGATIVE_AFTER_CUE.search(text, max(header_end, start - 25), start)
+            score = SCORE_YEAR
         if birth:
-            out.append(Detection(ENTITY, start, end, norm, SCORE if kind == "date" else SCORE_YEAR))
+            out.append(Detection(ENTITY, start, end, norm, score))
     return out
 
 

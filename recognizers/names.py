@@ -43,7 +43,8 @@ _WORD = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?|[{_UP}]{{2,}}(?:-[{_UP}]{{2,}
 _INIT = rf"[{_UP}]\.[ \u00a0]?[{_UP}]\."
 _TOKEN = rf"(?:(?P<i>{_INIT})|(?P<w>{_WORD}))"
 _ANY = rf"(?:{_INIT}|{_WORD})"
-_SEP = r"[ \t\u00a0]+"
+# Words of one name: spaces, table-cell tabs, or one line break (PDF text wraps lines).
+_SEP = r"(?:[ \t\u00a0]+\r?\n?|\r?\n)[ \t\u00a0]*"
 _TOKEN_RE = re.compile(_TOKEN)
 # A run of two or more tokens: single capitalised words never reach pymorphy3.
 _RUN_RE = re.compile(rf"(?<![{_UP}{_LO}A-Za-z0-9.]){_ANY}(?:(?:{_SEP}|(?<=\.)[ \u00a0]?){_ANY})+")
@@ -272,7 +273,10 @@ class NameFinder:
                 slot = roles.setdefault(role, {})
                 for gender in genders:
                     if gender in ("masc", "femn"):
-                        slot.setdefault((case, gender), p)
+                        old = slot.get((case, gender))
+                        # A declinable reading beats an indeclinable one ("Анне" is Анна, not Anne).
+                        if old is None or ("Fixd" in old.tag.grammemes and "Fixd" not in g):
+                            slot[(case, gender)] = p
         return _Forms(roles, not any(p.is_known for p in parses))
 
     def nominative(self, word: str, role: str, case: str, gender: str) -> str:
@@ -590,6 +594,70 @@ def finder() -> NameFinder:
 def detect_chunk(chunk: Chunk) -> list[Detection]:
     """The detector hook: PERSON detections of one chunk."""
     return finder().find(chunk.text, chunk.context)
+
+
+SCORE_DEEP = 0.6  # a natasha/slovnet PER span the fast finder did not confirm
+_DEEP = None
+
+
+def _natasha():
+    """natasha's segmenter + slovnet NER (the model ships in the wheel; ~4 s to load, once)."""
+    global _DEEP
+    if _DEEP is None:
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        _DEEP = (Segmenter(), NewsNERTagger(NewsEmbedding()))
+    return _DEEP
+
+
+def find_deep(text: str, context: str = "") -> list[Detection]:
+    """The fast finder plus natasha/slovnet PER spans of two or more words it did not find."""
+    from natasha import Doc
+
+    f = finder()
+    out = f.find(text, context)
+    if not _CAPS_RE.search(text):
+        return out
+    segmenter, tagger = _natasha()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    for span in doc.spans:
+        if span.type != "PER":
+            continue
+        start, end = span.start, span.stop
+        words = _TOKEN_RE.findall(text[start:end])
+        if len(span.text.split()) < 2 or any(d.start < end and start < d.end for d in out):
+            continue
+        if _is_place(text, start):
+            continue
+        norm = " ".join(_deep_word(f, w) for w in text[start:end].split())
+        score = SCORE_SIGNATURE if _is_signature(text, start) else SCORE_DEEP
+        if words:
+            out.append(Detection(ENTITY, start, end, norm, score))
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+_CAPS_RE = re.compile(r"[А-ЯЁ]")
+
+
+def _deep_word(f: NameFinder, word: str) -> str:
+    """Nominative of one word of a natasha span, by its first name reading; initials as they are."""
+    if "." in word:
+        return _initials(word)
+    roles = f.forms(word).roles
+    for role in _ROLES:
+        slots = roles.get(role)
+        if slots:
+            case, gender = min(slots, key=_case_rank)
+            return f.nominative(word, role, case, gender)
+    return word.lower().replace("ё", "е")
+
+
+def detect_chunk_deep(chunk: Chunk) -> list[Detection]:
+    """The detector hook for ``--ner deep``: fast ФИО plus natasha/slovnet PER spans."""
+    return find_deep(chunk.text, chunk.context)
 
 
 class RuPersonRecognizer(EntityRecognizer):
