@@ -1,0 +1,95 @@
+"""DATE_OF_BIRTH: a date that context marks as a birth date; other dates are not personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from synth_ru import Gen
+
+from pdscan.model import Chunk
+from recognizers.birthdate import RuBirthDateRecognizer, detect_chunk, find, mask
+
+
+def births(text: str, context: str = "") -> list[str]:
+    return [d.normalized for d in find(text, context)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Дата рождения: 12.03.1985", "1985-03-12"),
+        ("дата рождения 1985-07-14", "1985-07-14"),
+        ("Иванов И.И., 12.03.1985 г.р., проживает", "1985-03-12"),
+        ("Иванов И.И., 1985 г.р.", "1985"),
+        ("Петрова А.С., 1990 года рождения", "1990"),
+        ("родилась «5» мая 1990 года в г. Москве", "1990-05-05"),
+        ("родился 17 января 1961 г. в с. Покровка", "1961-01-17"),
+        ("д.р. 31.12.79", "1979-12-31"),
+        ("Д/Р: 01/02/1970", "1970-02-01"),
+    ],
+)
+def test_birth_dates(text, expected):
+    assert births(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Договор от 12.03.2020 № 45",
+        "Паспорт выдан 15.05.2010 ОУФМС",
+        "родился в г. Москве, паспорт выдан 12.03.2005",
+        "Дата рождения 31.02.1985",  # no such day
+        "Срок оплаты до 2020-05-01",
+        "Акт сверки на 1 марта 2024 г.",
+        "Счёт 40702810000000001985 от 01.01.1985",  # a date glued to other digits is not taken
+    ],
+)
+def test_other_dates_are_not_birth_dates(text):
+    assert births(text) == []
+
+
+def test_only_the_cued_date_in_a_sentence():
+    text = "Дата рождения: 01.01.1980, паспорт выдан 12.03.2005, договор от 01.02.2020"
+    assert births(text) == ["1980-01-01"]
+
+
+def test_future_date_is_not_a_birth_date():
+    nxt = dt.date.today() + dt.timedelta(days=40)
+    assert births(f"дата рождения {nxt:%d.%m.%Y}") == []
+
+
+def test_table_column_header():
+    header = "№\tФИО\tДата рождения\tДата приема"
+    assert births("1\tИванов И.И.\t12.03.1985\t01.02.2010", header) == ["1985-03-12"]
+    assert births("2\tПетров П.П.\t1985-03-12\t2010-02-01", "№\tФИО\tД.р.\tПринят") == ["1985-03-12"]
+    assert births("3\tСидоров С.С.\t01.02.2010", "№\tФИО\tДата приема") == []
+
+
+def test_rows_under_a_bare_header_line():
+    text = "№ ФИО Дата рождения Дата записи\n1 Иванов И.И. 12.03.1985 01.02.2021\n2 Петров П.П. 1979-04-02 03.02.2022"
+    assert births(text) == ["1985-03-12", "1979-04-02"]
+
+
+def test_mask_and_presidio_recognizer():
+    assert mask("1985-03-12") == "**.**.1985"
+    rec = RuBirthDateRecognizer()
+    rec.load()
+    text = "Иванов И.И., дата рождения 12.03.1985, договор от 01.02.2020"
+    [r] = rec.analyze(text, ["DATE_OF_BIRTH"])
+    assert text[r.start : r.end] == "12.03.1985"
+
+
+def test_file_level_precision_recall():
+    docs = Gen(77).documents(240)
+    tp = fp = fn = 0
+    for doc in docs:
+        pred = any(detect_chunk(c) for c in doc.chunks)
+        tp += pred and doc.dob
+        fp += pred and not doc.dob
+        fn += doc.dob and not pred
+    assert tp > 30
+    assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9, (tp, fp, fn)
+    # The hook reads the column header from Chunk.context.
+    row = Chunk(text="1\tИванов\t12.03.1985", location="row 2", context="№\tФамилия\tДата рождения")
+    assert [d.normalized for d in detect_chunk(row)] == ["1985-03-12"]
