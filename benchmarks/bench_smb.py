@@ -56,9 +56,14 @@ def _split(items: list, n: int) -> list[list]:
 
 
 def timed(fn):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
+    CPU.append(time.process_time() - c)
     return time.perf_counter() - t, out
+
+
+CPU: list[float] = []
+LOAD: list[float] = []  # this process's CPU seconds per row (helper processes not counted)
 
 
 def main() -> None:
@@ -71,6 +76,7 @@ def main() -> None:
     if skip_reason():
         sys.exit(f"bench_smb: {skip_reason()}")
 
+    LOAD.append(os.getloadavg()[0])
     base = Path(tempfile.mkdtemp(prefix="pdscan-bench-smb-"))
     base.chmod(0o755)
     srv = start_samba(base)
@@ -88,10 +94,25 @@ def main() -> None:
 
         t, local_refs = timed(lambda: list(walk_local([str(srv.share_dir)])))
         rows.append(("walk", "local", "1", t))
-        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=1)))
-        rows.append(("walk + ACL", "smb", "1 SD thread", t))
-        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=args.sd_threads)))
-        rows.append(("walk + ACL", "smb", f"{args.sd_threads} SD threads", t))
+
+        def listing_only() -> int:
+            u = smb.SmbUrl.parse(srv.url)
+            kw = smb._session(u.host, u.port)
+            stack, count = [""], 0
+            while stack:
+                files, dirs = smb._list_dir(u, stack.pop(), kw)
+                count += len(files)
+                stack.extend(d for d, _ in dirs)
+            return count
+
+        t, _ = timed(listing_only)
+        rows.append(("walk, no ACL", "smb", "1 connection", t))
+        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=1, acl_procs=1)))
+        rows.append(("walk + ACL", "smb", "1 connection", t))
+        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=args.sd_threads, acl_procs=1)))
+        rows.append(("walk + ACL", "smb", f"{args.sd_threads} threads+conns", t))
+        t, smb_refs = timed(lambda: list(smb.walk(srv.url, acl_procs=args.procs)))
+        rows.append(("walk + ACL", "smb", f"{args.procs} processes", t))
         assert len(smb_refs) == len(local_refs) == n, (len(smb_refs), len(local_refs))
 
         paths = [r.path for r in local_refs]
@@ -106,13 +127,16 @@ def main() -> None:
         rows.append(("read", "smb", "1 connection", t))
         with ctx.Pool(args.procs) as pool:
             pool.map(_read_smb_chunk, [([smb_refs[0]], env)] * args.procs)  # connect each process first
-            t, _ = timed(lambda: sum(pool.map(_read_smb_chunk, [(c, env) for c in _split(smb_refs, args.procs)])))
+            t, _ = timed(
+                lambda: sum(pool.map(_read_smb_chunk, [(c, env) for c in _split(smb_refs, args.procs)]))
+            )
         rows.append(("read", "smb", f"{args.procs} connections", t))
 
         print(f"{n} files of {args.size} B, Samba {srv.host}:{srv.port} (loopback), {os.cpu_count()} CPUs")
-        print(f"{'stage':<12}{'source':<8}{'parallel':<18}{'seconds':>9}{'files/s':>10}")
-        for stage, src, par, secs in rows:
-            print(f"{stage:<12}{src:<8}{par:<18}{secs:>9.2f}{n / secs:>10.0f}")
+        print(f"load average before: {LOAD[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
+        print(f"{'stage':<14}{'source':<8}{'parallel':<20}{'seconds':>9}{'files/s':>10}{'ms CPU/file':>13}")
+        for (stage, src, par, secs), cpu in zip(rows, CPU, strict=True):
+            print(f"{stage:<14}{src:<8}{par:<20}{secs:>9.2f}{n / secs:>10.0f}{cpu / n * 1000:>13.2f}")
     finally:
         smb.reset_sessions()
         srv.stop()

@@ -1,12 +1,13 @@
 """SMB shares as a source: roots `smb://host[:port]/share/path`, read-only, with each file's NT ACL.
 
 Walk: one directory listing per folder (name, size, mtime, file id) and, per file, one compound
-CREATE(READ_CONTROL) + QUERY_INFO(SECURITY: owner, group, DACL) + CLOSE — one round trip. The
-security queries of a folder run on a few threads over the same connection, since each is
-latency-bound. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share read/write/delete) + READs.
+CREATE(READ_CONTROL) + QUERY_INFO(SECURITY: owner, group, DACL) + CLOSE — one round trip. smbd
+answers a connection's requests one at a time, so the queries of a folder run on a few threads,
+each over its own connection. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share
+read/write/delete) + READ + CLOSE in one compound for small files, streamed READs for big ones.
 
-Sessions are cached per process, keyed by (host, port, user): each worker process of the pool opens
-its own connection, so N workers are N parallel connections to a host.
+Sessions are cached per process, keyed by (host, port, user, slot): each worker process of the
+pool opens its own connection, so N workers are N parallel connections to a host.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pdscan.sources.ntsd import (
 
 DEFAULT_PORT = 445
 CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a minute
-SD_THREADS = 8  # concurrent security queries per folder (one connection, pipelined)
+SD_THREADS = 4  # concurrent security queries per host walk, each thread on its own connection
 FILE_ATTRIBUTE_DIRECTORY = 0x10
 FILE_ATTRIBUTE_REPARSE_POINT = 0x400  # symlinks/junctions: not followed, like local symlinks
 READ_ACCESS = 0x00000001 | 0x00000080  # FILE_READ_DATA | FILE_READ_ATTRIBUTES: nothing that could write
@@ -128,8 +129,25 @@ _lock = threading.Lock()
 _sessions: dict[tuple[str, int, str], dict] = {}
 
 
-def _session(host: str, port: int) -> dict:
-    """smbclient keyword arguments for this host, registering the session once per process."""
+_key_locks: dict[tuple, threading.Lock] = {}
+_slot = threading.local()
+_slot_counter = iter(range(1, 1 << 30))
+
+
+def thread_slot() -> int:
+    """A number per thread: threads that query in parallel each get their own connection."""
+    n = getattr(_slot, "n", None)
+    if n is None:
+        n = _slot.n = next(_slot_counter)
+    return n
+
+
+def _session(host: str, port: int, slot: int = 0) -> dict:
+    """smbclient keyword arguments for this host, registering the session once per process and slot.
+
+    smbd serves each connection in one process, one request at a time, so parallel queries need
+    parallel connections: slot 0 is the walker's and the reader's, other slots are query threads'.
+    """
     import smbclient
 
     try:
@@ -140,16 +158,22 @@ def _session(host: str, port: int) -> dict:
         raise SmbError(
             "не заданы учётные данные SMB: PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD или файл smb.ini (см. README)"
         )
-    key = (host.lower(), port, creds.username)
+    key = (host.lower(), port, creds.username, slot)
     with _lock:
         kw = _sessions.get(key)
+        if kw is not None:
+            return kw
+        key_lock = _key_locks.setdefault(key, threading.Lock())
+    with key_lock:  # connecting may take CONNECT_TIMEOUT: never under the global lock
+        with _lock:
+            kw = _sessions.get(key)
         if kw is not None:
             return kw
         kw = {
             "port": port,
             "username": creds.username,
             "password": creds.password,
-            "connection_cache": {},  # one connection per (host, port, user) in this process
+            "connection_cache": {},  # its own connection
             "connection_timeout": CONNECT_TIMEOUT,
         }
         try:
@@ -163,7 +187,8 @@ def _session(host: str, port: int) -> dict:
             )
         except Exception as e:  # noqa: BLE001 — every failure to connect becomes one clear message
             raise SmbError(_connect_message(host, port, e)) from None
-        _sessions[key] = kw
+        with _lock:
+            _sessions[key] = kw
         return kw
 
 
@@ -334,14 +359,15 @@ def _acl_batch(args: tuple[str, int, list[str], dict[str, str]]) -> list[tuple[d
 class AclFetcher:
     """Reads the descriptors of a folder's files in parallel.
 
-    Each query is one round trip but costs ~5–10 ms of client CPU (smbprotocol builds and signs
-    messages in Python), so threads in one process stop helping at one core: with procs > 1 the
-    queries run in helper processes, each with its own connection, in batches per folder.
+    Each query is one round trip, and smbd answers one connection's requests one at a time, so
+    by default `threads` threads query over their own connections. Each query also costs ~2–3 ms
+    of client CPU (smbprotocol builds and signs messages in Python, under the GIL): procs > 1 moves
+    the queries to helper processes (own connections, batches per folder) to use more cores.
     """
 
     BATCH = 32
 
-    def __init__(self, procs: int = 0, threads: int = SD_THREADS):
+    def __init__(self, procs: int = 1, threads: int = SD_THREADS):
         procs = procs or min(4, os.cpu_count() or 1)
         self.threads = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd")
         self.procs = None
@@ -354,8 +380,18 @@ class AclFetcher:
             self.procs = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
 
     def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: dict[str, str]) -> list:
+        if len(uncs) <= 2:
+            return [_access(unc, kw, names) for unc in uncs]
         if self.procs is None or len(uncs) < 4:
-            return list(self.threads.map(lambda unc: _access(unc, kw, names), uncs))
+
+            def one(unc: str) -> tuple[dict, str | None]:
+                try:
+                    own = _session(u.host, u.port, thread_slot())
+                except SmbError:
+                    own = kw  # the server takes no more connections: share the walker's
+                return _access(unc, own, names)
+
+            return list(self.threads.map(one, uncs))
         n = max(1, min(self.BATCH, -(-len(uncs) // self.procs._max_workers)))
         batches = [(u.host, u.port, uncs[i : i + n], names) for i in range(0, len(uncs), n)]
         out: list = []
@@ -370,12 +406,12 @@ class AclFetcher:
 
 
 def walk(
-    root: str, threads: int = SD_THREADS, acl_procs: int = 0, fetcher: AclFetcher | None = None
+    root: str, threads: int = SD_THREADS, acl_procs: int = 1, fetcher: AclFetcher | None = None
 ) -> Iterator[FileRef | WalkError]:
     """Yield every file under an smb:// root (sorted, depth-first), or WalkError for what failed.
 
     A host that is down or refuses the credentials yields one WalkError for the root.
-    acl_procs: helper processes for the security queries (0 = up to 4 by CPU count, 1 = threads only).
+    acl_procs: helper processes for the security queries (1 = threads in this process, 0 = by CPUs).
     """
     try:
         u = SmbUrl.parse(root)
@@ -442,7 +478,7 @@ def walk(
             acl.close()
 
 
-def walk_many(roots: Iterable[str], parallel: int = 4, acl_procs: int = 0) -> Iterator[FileRef | WalkError]:
+def walk_many(roots: Iterable[str], parallel: int = 4, acl_procs: int = 1) -> Iterator[FileRef | WalkError]:
     """Walk several smb:// roots at once (hosts are slow one by one); items arrive as found.
 
     Each root runs in its own thread; the ACL helper processes are shared. A host that is down
