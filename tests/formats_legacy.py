@@ -219,12 +219,23 @@ def write_rtf(path: Path, paragraphs: Sequence[str], codepage: int = 1251) -> Pa
 # ---- OpenDocument -----------------------------------------------------------------------------
 
 
-def write_odt(path: Path, paragraphs: Sequence[str], table: Sequence[Sequence[str]] = ()) -> Path:
+def write_odt(
+    path: Path, paragraphs: Sequence[str], table: Sequence[Sequence[str]] = (), header: str = ""
+) -> Path:
     from odf.opendocument import OpenDocumentText
+    from odf.style import Header, MasterPage, PageLayout
     from odf.table import Table, TableCell, TableColumn, TableRow
     from odf.text import P
 
     doc = OpenDocumentText()
+    if header:
+        layout = PageLayout(name="PL1")
+        doc.automaticstyles.addElement(layout)
+        master = MasterPage(name="Standard", pagelayoutname=layout)
+        h = Header()
+        h.addElement(P(text=header))
+        master.addElement(h)
+        doc.masterstyles.addElement(master)
     for p in paragraphs:
         doc.text.addElement(P(text=p))
     if table:

@@ -93,6 +93,15 @@ def test_odt_paragraphs_and_table(tmp_path: Path):
     assert PD in t and "Петров Пётр\t" + SNILS in t
 
 
+def test_odt_page_header(tmp_path: Path):
+    p = write_odt(
+        tmp_path / "бланк.odt", ["Текст письма"], header="Исполнитель Петров Пётр, тел. +7 916 123-45-67"
+    )
+    _, chunks, _ = run(p)
+    head = [c for c in chunks if c.location == "header/footer"]
+    assert head and "+7 916 123-45-67" in head[0].text
+
+
 def test_ods(tmp_path: Path):
     p = write_ods(tmp_path / "реестр.ods", {"Реестр": [["ФИО", "Паспорт"], ["Иванов Иван", "45 06 123456"]]})
     ct, chunks, _ = run(p)

@@ -153,7 +153,13 @@ def _text_like(data: bytes, ctx: ExtractContext, unit: str) -> Iterator[Chunk]:
     with zf:
         _check_encrypted(zf, ctx, guard)
         content = _member(zf, "content.xml", ctx, guard)
+        # Page headers and footers live in styles.xml (master pages), with the style definitions.
+        styles = _member(zf, "styles.xml", ctx, guard) if "styles.xml" in zf.namelist() else b""
     yield from _content_chunks(content, ctx, unit)
+    if styles:
+        for chunk in _content_chunks(styles, ctx, unit):
+            chunk.location = "header/footer"
+            yield chunk
 
 
 @register("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")
