@@ -32,19 +32,21 @@ from pdscan.model import Chunk  # noqa: E402
 from tests.synth_pd import document_text, filler, requisites_document  # noqa: E402
 
 
-def build_corpus(mb: float, seed: int) -> list[str]:
-    """Documents of 2-40 KB: prose with dates/sums/accounts, person records, letterheads."""
+def build_corpus(mb: float, seed: int, numbers: float = 0.1) -> list[str]:
+    """Documents of 1-40 KB: letters and notices (prose with dates, sums, invoice and account
+    numbers: ``numbers`` is the share of number-laden sentences), person records, letterheads
+    and requisites-only accounting pages."""
     rng = random.Random(seed)
     docs, size = [], 0
     while size < mb * 1e6:
         kind = rng.random()
         if kind < 0.5:
             text, _ = document_text(rng)
-            text = filler(rng, rng.randint(1000, 20000)) + "\n\n" + text
-        elif kind < 0.7:
+            text = filler(rng, rng.randint(1000, 20000), numbers) + "\n\n" + text
+        elif kind < 0.6:
             text = requisites_document(rng)
         else:
-            text = filler(rng, rng.randint(2000, 40000))
+            text = filler(rng, rng.randint(2000, 40000), numbers)
         docs.append(text)
         size += len(text.encode())
     return docs

@@ -70,8 +70,8 @@ NER_PLUGINS: dict[str, tuple[str, ...]] = {
 
 # A number token: "серия 05 06 № 123456", "0506\t123456", "+7 (914) 123-45-67", "77 АВ 123456".
 # One character class (a fast loop in the regex engine); it also lets the letters of "номер" and
-# the series look-alikes through. At least 6 characters: shorter tokens cannot hold an identifier.
-_TOKEN = re.compile(r"\d[\d \t\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{5,}")
+# the series look-alikes through. At least 7 characters: shorter tokens cannot hold an identifier.
+_TOKEN = re.compile(r"\d[\d \t\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
 _RUN = re.compile(r"\d+")
 # No identifier has more than 19 digits in a row (a card); a longer run is an account number.
 _MAX_RUN = 19
@@ -170,6 +170,7 @@ class _Rec:
     boost: float
     org_sensitive: bool
     priority: int
+    expensive: bool
 
 
 def _prepare(rec: RuPatternRecognizer) -> _Rec:
@@ -185,6 +186,7 @@ def _prepare(rec: RuPatternRecognizer) -> _Rec:
         boost=rec.CONTEXT_BOOST,
         org_sensitive=rec.ORG_SENSITIVE,
         priority=rec.PRIORITY,
+        expensive=rec.EXPENSIVE_NORMALIZE,
     )
 
 
@@ -248,6 +250,14 @@ def _nearest(pre: str, post: str, rx: re.Pattern, far: int) -> int:
     return d
 
 
+def _lowered(text: str) -> str:
+    """``text.lower()`` with the same offsets (a few characters change length when lowered)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c) == 1 else "?" for c in map(str.lower, text))
+
+
 def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
     """The header cells above the columns a hit spans in a tab-joined table row."""
     header = chunk.context
@@ -262,13 +272,21 @@ def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
     return " ".join(cells[first : last + 1])
 
 
-def _combine(patterns: list[tuple[_Rec, re.Pattern, float]]):
-    """One regex of optional named look-aheads, and (name, recognizer, score) per group."""
+def _combine(patterns: list[tuple[_Rec, re.Pattern, float, int]]):
+    """One regex of optional named look-aheads, and (name, recognizer, score, context bit) per
+    group; the bit is 0 for a pattern that reaches the threshold without a context word."""
     if not patterns:
         return None, []
-    groups = [(f"g{i}", r, score) for i, (r, _, score) in enumerate(patterns)]
-    rx = "".join(f"(?:(?=(?P<g{i}>{p.pattern})))?" for i, (_, p, _) in enumerate(patterns))
+    groups = [(f"g{i}", r, score, bit) for i, (r, _, score, bit) in enumerate(patterns)]
+    rx = "".join(f"(?:(?=(?P<g{i}>{p.pattern})))?" for i, (_, p, _, _) in enumerate(patterns))
     return re.compile(rx, REGEX_FLAGS), groups
+
+
+def sum_bits(masks: Iterable[int]) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
 
 
 class Detector:
@@ -293,15 +311,27 @@ class Detector:
         )
         self._at_recs = [_prepare(r) for r in recs if r.TRIGGER == "@"]
         self._min_digits = min((r.min_digits for r in self._digit_recs), default=0)
+        self._enough_digits = re.compile(rf"(?:\D*\d){{{max(self._min_digits, 1)}}}")
         # All digit patterns as optional look-aheads: one match call reports every shape at a position.
         # Two sets: every pattern (a context word stands near the token), and only the patterns
         # that can reach the threshold without context ("+7 …", "123-456-789 01", a card).
-        every = [(r, rx, sc) for r in self._digit_recs for rx, sc in r.patterns]
+        # Each recognizer has a bit; a context word found near a token sets the bits of the
+        # recognizers it serves, and patterns that need context run only when their bit is set.
+        bits = {id(r): 1 << i for i, r in enumerate(self._digit_recs)}
+        every = [
+            (r, rx, sc, bits[id(r)] if r.requires_context or sc < SCORE_THRESHOLD else 0)
+            for r in self._digit_recs
+            for rx, sc in r.patterns
+        ]
         self._combined = _combine(every)
-        self._combined_free = _combine(
-            [(r, rx, sc) for r, rx, sc in every if not r.requires_context and sc >= SCORE_THRESHOLD]
-        )
-        self._any_context = _words_regex(w for r in self._digit_recs for w in r.rec.CONTEXT)
+        self._combined_free = _combine([g for g in every if not g[3]])
+        owners: dict[str, int] = {}
+        for r in self._digit_recs:
+            for w in r.rec.CONTEXT:
+                owners[w.lower()] = owners.get(w.lower(), 0) | bits[id(r)]
+        # A matched word also serves every recognizer owning a shorter word it starts with.
+        self._owners = {w: sum_bits(m for v, m in owners.items() if w.startswith(v)) for w in owners}
+        self._any_context = _words_regex(owners)
         self._maskers: dict[str, Callable[[str], str]] = {r.ENTITY: r.mask for r in recs}
         self._extra: list[ExtraDetector] = list(extra or [])
         self._count_persons: Callable[[list[Detection]], int] | None = None
@@ -349,11 +379,17 @@ class Detector:
     def _digit_hits(self, chunk: Chunk, hits: list) -> None:
         text = chunk.text
         min_digits = self._min_digits
-        any_context = self._any_context
-        header_ctx = bool(chunk.context) and any_context.search(chunk.context.lower()) is not None
+        any_context, owners = self._any_context, self._owners
+        header_mask = 0
+        if chunk.context:
+            for w in any_context.findall(chunk.context.lower()):
+                header_mask |= owners[w]
         seen: set[tuple[str, int, int]] = set()
+        enough = self._enough_digits
         for t in _TOKEN.finditer(text):
             ts, te = t.span()
+            if enough.match(text, ts, te) is None:
+                continue  # one C call rejects most tokens (a sum, a year and a day)
             runs = [(m.start(), m.end()) for m in _RUN.finditer(text, ts, te)]
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
             if left < min_digits:
@@ -373,25 +409,31 @@ class Detector:
                     if s is not None and s.end() == r:
                         starts.append(s.start())
             # Every hit's context window lies inside [ts - window, te + window / 2].
-            if header_ctx or any_context.search(text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()):
-                combined, groups = self._combined
-            else:
-                combined, groups = self._combined_free
+            mask = header_mask
+            for w in any_context.findall(_lowered(text[max(0, ts - _WINDOW) : te + _WINDOW // 2])):
+                mask |= owners[w]
+            combined, groups = self._combined if mask else self._combined_free
             if combined is None or not starts:
                 continue
             for pos in starts:
                 m = combined.match(text, pos, te + 2)
                 if m.lastindex is None:
                     continue  # no shape matched here
-                for (s, e), (name, r, base) in zip(m.regs[1:], groups, strict=True):
-                    if s < 0 or (name, s, e) in seen:
+                for (s, e), (name, r, base, bit) in zip(m.regs[1:], groups, strict=True):
+                    if s < 0 or (bit and not mask & bit) or (name, s, e) in seen:
                         continue
                     seen.add((name, s, e))
-                    value = r.rec.normalize(text[s:e])
-                    if value is None:
-                        continue
-                    score = self._score(r, chunk, s, e, base)
-                    if score >= SCORE_THRESHOLD:
+                    if r.expensive:  # context first, the numbering plan only for survivors
+                        score = self._score(r, chunk, s, e, base)
+                        if score < SCORE_THRESHOLD:
+                            continue
+                        value = r.rec.normalize(text[s:e])
+                    else:
+                        value = r.rec.normalize(text[s:e])
+                        if value is None:
+                            continue
+                        score = self._score(r, chunk, s, e, base)
+                    if value is not None and score >= SCORE_THRESHOLD:
                         hits.append((score, r.priority, s, e, r.entity, value))
 
     def _match(
@@ -422,8 +464,8 @@ class Detector:
     def _score(self, r: _Rec, chunk: Chunk, s: int, e: int, base: float) -> float:
         """Pattern score adjusted by context; -1 when the context cancels the hit."""
         text = chunk.text
-        pre = text[max(0, s - r.window) : s].lower()
-        post = text[e : e + r.window // 2].lower()
+        pre = _lowered(text[max(0, s - r.window) : s])
+        post = _lowered(text[e : e + r.window // 2])
         header = _column_header(chunk, text, s, e).lower() if chunk.context else ""
         if r.requires_context and not (
             r.context.search(pre) or r.context.search(post) or (header and r.context.search(header))

@@ -8,6 +8,8 @@ is not a phone: they fail the plan, or their own label stands nearer than a phon
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from presidio_analyzer import Pattern
 
@@ -17,6 +19,13 @@ _S = r"[ \u00a0\u202f\-]?"
 # Area code of 3-5 digits, optionally in parentheses, then the subscriber number.
 _REST = rf"{_S}(?:\(\d{{3,5}}\)|\d{{3,5}}){_S}\d{{1,3}}{_S}\d\d{_S}\d\d"
 _START = r"(?<![\d+.,/\-])"
+
+
+@lru_cache(maxsize=8192)
+def plan_valid(national: str) -> bool:
+    """A 10-digit national number valid in the +7 plan (Russia, Kazakhstan) per phonenumbers."""
+    number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+    return phonenumbers.is_valid_number(number)
 
 
 class RuPhoneRecognizer(RuPatternRecognizer):
@@ -77,6 +86,7 @@ class RuPhoneRecognizer(RuPatternRecognizer):
     ]
     MIN_DIGITS = 10
     ORG_SENSITIVE = True
+    EXPENSIVE_NORMALIZE = True
     PRIORITY = 3
 
     def normalize(self, text: str) -> str | None:
@@ -88,10 +98,4 @@ class RuPhoneRecognizer(RuPatternRecognizer):
             value = value[1:]
         if len(value) != 10:
             return None
-        try:
-            number = phonenumbers.parse("+7" + value, None)
-        except phonenumbers.NumberParseException:
-            return None
-        if not phonenumbers.is_valid_number(number):
-            return None
-        return "+7" + value
+        return "+7" + value if plan_valid(value) else None
