@@ -7,6 +7,7 @@ wrong password, access denied, the hosts file, the CLI end to end, and increment
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from pdscan.model import FileResult, Finding
+from pdscan.policy import parse_policy
 from pdscan.sources import smb
 from pdscan.sources.local import WalkError
 from tests.samba import skip_reason, start_samba
@@ -219,6 +222,16 @@ def test_nt_acl_written_by_smbcacls(creds):
     assert _names(nt) == {"S-1-22-1-0", "NT AUTHORITY\\Authenticated Users", "Domain Users"}
     # an inherit-only ACE is for children, not for the file itself
     assert _names(refs["inherit_only.txt"]) == {"S-1-22-1-0"}
+
+    # The policy: Authenticated Users and Domain Users reading personal data is excessive access,
+    # even when the allowed lists name the file's own owner.
+    policy = parse_policy("version: 1\naccess:\n  allowed_users: [S-1-22-1-0]\n  allowed_groups: [buh]\n")
+    finding = Finding("RU_SNILS", "f" * 64, "*******4595", 1.0, "line 1")
+    violations = policy.evaluate(FileResult(ref=nt, findings=[finding]), dt.date(2026, 1, 1))
+    excessive = [v for v in violations if v.rule == "excessive_access"]
+    assert len(excessive) == 1
+    flagged = {r["name"] for r in excessive[0].details["readers"]}
+    assert flagged == {"NT AUTHORITY\\Authenticated Users", "Domain Users"}
 
 
 def test_sid_names_from_config(creds, tmp_path, monkeypatch):
