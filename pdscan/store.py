@@ -166,7 +166,16 @@ class Store:
             )
         for i in range(version, len(MIGRATIONS)):
             # One script per migration, applied atomically with its version number.
-            self.conn.executescript(f"BEGIN;\n{MIGRATIONS[i]}\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+            try:
+                self.conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[i]}\nPRAGMA user_version = {i + 1};\nCOMMIT;"
+                )
+            except sqlite3.OperationalError:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                # Another process opening the same new database may have applied it first.
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] <= i:
+                    raise
 
     @property
     def schema_version(self) -> int:

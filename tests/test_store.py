@@ -323,3 +323,19 @@ def test_watch_helpers(db):
     assert db.paths_under("/share") == ["/share/hr2/c.txt"]
     assert db.watch_state("/share/hr/a.txt")[0] == set()
     assert [(ch["kind"], ch["reason"]) for ch in db.changes(db.scan_id)] == [("resolved", "gone")]
+
+
+def test_two_processes_creating_one_store_at_once(tmp_path):
+    """First use from two processes at the same moment (a scan and a diff): both open the store."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    path = tmp_path / "pd.db"
+    with ctx.Pool(4) as pool:
+        versions = pool.map(_open_version, [str(path)] * 8)
+    assert versions == [len(MIGRATIONS)] * 8
+
+
+def _open_version(path: str) -> int:
+    with Store(path) as s:
+        return s.schema_version
