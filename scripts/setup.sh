@@ -11,6 +11,7 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng   # OCR of scans
   catdoc antiword      # legacy .doc/.xls/.ppt text
   p7zip-full           # 7z archives
+  libarchive-tools     # bsdtar: compressed RAR members (rarfile's tool when unrar, which is non-free, is absent)
   fonts-dejavu-core    # a Cyrillic font for test images
   samba smbclient      # a real SMB server for the SMB tests
   chromium chromium-driver   # the HTML report is tested in a real browser

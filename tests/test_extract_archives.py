@@ -20,6 +20,7 @@ import pytest
 
 from pdscan.extract import EncryptedError, ExtractContext, LimitExceeded, Limits, extract
 from tests.formats import write_docx
+from tests.formats_legacy import write_rar
 
 PD = "Иванов Иван Иванович, паспорт 45 06 123456"
 
@@ -105,6 +106,21 @@ def test_7z_tar_and_single_stream_compressors(tmp_path: Path):
         _, chunks, errors = run(comp(PD.encode()), name)
         assert by_member(chunks) == {"list.txt": PD}, name
         assert errors == []
+
+
+def test_rar(tmp_path: Path):
+    p = write_rar(tmp_path / "a.rar", {"docs/list.txt": PD.encode(), "b.txt": b"no data"})
+    ct, chunks, errors = run(p.read_bytes(), p.name)
+    assert ct == "application/x-rar"
+    assert "123456" in by_member(chunks)["docs/list.txt"] and errors == []
+    p = write_rar(
+        tmp_path / "mixed.rar", {"open.txt": PD.encode(), "secret.txt": b"x"}, encrypted=["secret.txt"]
+    )
+    _, chunks, errors = run(p.read_bytes(), p.name)
+    assert "123456" in by_member(chunks)["open.txt"] and errors == ["secret.txt: элемент зашифрован"]
+    p = write_rar(tmp_path / "enc.rar", {"secret.txt": b"x"}, encrypted=["secret.txt"])
+    with pytest.raises(EncryptedError, match="архив зашифрован"):
+        run(p.read_bytes(), p.name)
 
 
 def test_depth_limit_is_a_member_error_not_a_crash():

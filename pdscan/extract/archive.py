@@ -411,16 +411,15 @@ def extract_xz(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
 
 @register("application/x-rar", "application/vnd.rar", "application/x-rar-compressed")
 def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    """rarfile reads stored members itself; compressed ones go through unrar, unar or bsdtar."""
     import rarfile
 
     try:
-        rarfile.tool_setup()
-    except rarfile.RarCannotExec as e:
-        raise ExtractError("для чтения RAR нужна программа unrar (или unar, bsdtar)") from e
-    try:
         rf = rarfile.RarFile(io.BytesIO(data))
-    except rarfile.PasswordRequired as e:
+    except rarfile.PasswordRequired as e:  # encrypted headers: even the names are hidden
         raise EncryptedError("архив зашифрован") from e
+    except rarfile.RarCannotExec as e:
+        raise ExtractError(NO_RAR_TOOL) from e
     except (rarfile.Error, *_MEMBER_ERRORS) as e:
         raise ExtractError(f"повреждённый rar-архив ({type(e).__name__})") from e
     with rf:
@@ -428,7 +427,7 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         if len(infos) > ctx.limits.max_archive_entries:
             raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
         guard = Guard(ctx)
-        encrypted = 0
+        encrypted = read = no_tool = 0
         for info in infos:
             guard.entry()
             name = info.filename
@@ -441,8 +440,19 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
                     body = read_stream(f, guard, max(info.compress_size, 1))
             except LimitExceeded:
                 raise
+            except rarfile.RarCannotExec:
+                no_tool += 1
+                continue
             except (EntryTooBig, rarfile.Error, *_MEMBER_ERRORS) as e:
                 _member_error(ctx, name, e)
                 continue
+            read += 1
             yield from _nested(body, name, ctx)
         _all_encrypted(len(infos), encrypted)
+        if no_tool:
+            if not read:
+                raise ExtractError(NO_RAR_TOOL)
+            ctx.errors.append(f"{_where(ctx, '*')}: {no_tool} элемент(ов) не прочитано: {NO_RAR_TOOL}")
+
+
+NO_RAR_TOOL = "для чтения сжатых RAR нужна программа unrar, unar или bsdtar (libarchive-tools)"
