@@ -559,3 +559,44 @@ def test_sniff_by_content_not_name(tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("a.txt", "x")
     assert sniff(buf.getvalue(), "a.docx") == "application/zip"
+
+
+# ---- damaged files of every format: a clear error, never a crash ---------------------------------
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "pptx", "pdf", "html", "xml", "json"])
+def test_damaged_files_give_extract_errors_only(tmp_path, kind):
+    import random
+
+    writers = {
+        "docx": lambda p: write_docx(p, ["Паспорт 4510 123456"] * 20, [PERSON_TABLE], header="шапка"),
+        "xlsx": lambda p: write_xlsx(p, {"Лист1": PERSON_TABLE * 20}),
+        "pptx": lambda p: write_pptx(p, [(["Слайд", "СНИЛС 112-233-445 95"], PERSON_TABLE)] * 3),
+        "pdf": lambda p: write_pdf(p, [["Паспорт 4510 123456"] * 30] * 2),
+    }
+    path = tmp_path / f"a.{kind}"
+    if kind in writers:
+        writers[kind](path)
+    else:
+        path.write_text(
+            {
+                "html": "<html><body><table><tr><td>Иванов</td></tr></table><p>Паспорт</p></body></html>",
+                "xml": '<?xml version="1.0"?><r><a x="1">Иванов</a><b>Паспорт</b></r>',
+                "json": '{"a": [1, 2, {"b": "Иванов"}], "c": "Паспорт"}',
+            }[kind],
+            encoding="utf-8",
+        )
+    data = path.read_bytes()
+    fn = extractor_for(sniff(data, path.name))
+    rng = random.Random(152)
+    for _ in range(60):
+        b = bytearray(data)
+        if rng.random() < 0.3:
+            b = b[: rng.randrange(len(b))]
+        else:
+            for _ in range(rng.randint(1, 20)):
+                b[rng.randrange(len(b))] = rng.randrange(256)
+        try:
+            list(fn(bytes(b), ExtractContext(limits=Limits(), name=path.name)))
+        except ExtractError as e:
+            assert str(e) and not str(e).isascii()  # a reason in Russian

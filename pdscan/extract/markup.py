@@ -30,6 +30,7 @@ MAX_HTML_BYTES = 48 * 1024 * 1024
 
 # ---- HTML -------------------------------------------------------------------------------------
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _BLOCK = {
     "p", "div", "br", "li", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "pre",
@@ -98,7 +99,8 @@ def extract_html(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if len(data) > MAX_HTML_BYTES:
         yield from extract_text(data, ctx)
         return
-    text = _html_text(data)
+    # lxml refuses control characters; a damaged page may hold some.
+    text = _CONTROL.sub(" ", _html_text(data))
     try:
         root = html.document_fromstring(text)
     except (etree.ParserError, ValueError):
