@@ -108,6 +108,12 @@ def _deadline(v: Violation) -> str | None:
     return str(d) if d else None
 
 
+# The changes log keeps every event with the scan that first saw the item; a scan's diff shows
+# the changes and resolutions of items its baseline already had (the others came and went since).
+# Kept raw, a later scan of other roots can carry them over against its own baseline.
+_AGAINST_BASELINE = "(c.kind = 'new' OR c.first_seen_scan <= COALESCE(s.baseline_id, 0))"
+
+
 @dataclass
 class _Old:
     """A file's stored state, loaded once per file and compared with the new result."""
@@ -578,7 +584,7 @@ class Store:
                     )
                     # Only the number of occurrences is a change: locations move whenever a
                     # line is inserted above, which is noise for the officer.
-                    if first <= self.baseline and prev["count"] != f.count:
+                    if prev["count"] != f.count:
                         self._log(
                             "changed",
                             "finding",
@@ -597,8 +603,7 @@ class Store:
         for key, prev in old.findings.items():
             if key not in merged:
                 c.execute("DELETE FROM findings WHERE id=?", (prev["id"],))
-                if prev["first_seen_scan"] <= self.baseline:
-                    self._log_resolved_finding(path, prev, "removed")
+                self._log_resolved_finding(path, prev, "removed")
         return self._log_new_findings(path, new_keys)
 
     def _log_new_findings(self, path: str, new_keys: list) -> int:
@@ -662,7 +667,7 @@ class Store:
                         "UPDATE violations SET clause=?, deadline=?, details=?, last_seen_scan=? WHERE id=?",
                         (v.clause, _deadline(v), details, scan, prev["id"]),
                     )
-                    if first <= self.baseline and (prev["clause"], _stable(prev["details"])) != (
+                    if (prev["clause"], _stable(prev["details"])) != (
                         v.clause,
                         _stable(details),
                     ):
@@ -675,8 +680,7 @@ class Store:
         for rule, prev in old.violations.items():
             if rule not in current:
                 c.execute("DELETE FROM violations WHERE id=?", (prev["id"],))
-                if prev["first_seen_scan"] <= self.baseline:
-                    self._log_resolved_violation(path, prev, "removed")
+                self._log_resolved_violation(path, prev, "removed")
         if not new:
             return 0
         hidden = self._hidden(path)
@@ -738,7 +742,10 @@ class Store:
     def _diff_counts(self) -> tuple[int, int, int]:
         rows = dict(
             self.conn.execute(
-                "SELECT kind, count(*) FROM changes WHERE scan_id=? GROUP BY kind", (self.scan_id,)
+                "SELECT c.kind, count(*) FROM changes c JOIN scans s ON s.id = c.scan_id WHERE c.scan_id=? AND "
+                + _AGAINST_BASELINE
+                + " GROUP BY c.kind",
+                (self.scan_id,),
             ).fetchall()
         )
         return rows.get("new", 0), rows.get("changed", 0), rows.get("resolved", 0)
@@ -757,11 +764,9 @@ class Store:
     def _gone(self, file_id: int, path: str) -> None:
         old = self._load_old(file_id)
         for prev in old.findings.values():
-            if prev["first_seen_scan"] <= self.baseline:
-                self._log_resolved_finding(path, prev, "gone")
+            self._log_resolved_finding(path, prev, "gone")
         for prev in old.violations.values():
-            if prev["first_seen_scan"] <= self.baseline:
-                self._log_resolved_violation(path, prev, "gone")
+            self._log_resolved_violation(path, prev, "gone")
         c = self.conn
         c.execute("DELETE FROM findings WHERE file_id=?", (file_id,))
         c.execute("DELETE FROM violations WHERE file_id=?", (file_id,))
@@ -824,9 +829,12 @@ class Store:
         ).fetchone()
 
     def changes(self, scan_id: int) -> list[sqlite3.Row]:
+        """The diff of a scan against its baseline: new, changed, resolved."""
         return self.conn.execute(
-            "SELECT * FROM changes WHERE scan_id=? ORDER BY "
-            "CASE kind WHEN 'new' THEN 0 WHEN 'changed' THEN 1 ELSE 2 END, path, member, item, entity, id",
+            "SELECT c.* FROM changes c JOIN scans s ON s.id = c.scan_id WHERE c.scan_id=? AND "
+            + _AGAINST_BASELINE
+            + " ORDER BY CASE c.kind WHEN 'new' THEN 0 WHEN 'changed' THEN 1 ELSE 2 END, "
+            "c.path, c.member, c.item, c.entity, c.id",
             (scan_id,),
         ).fetchall()
 

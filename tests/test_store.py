@@ -339,3 +339,16 @@ def test_two_processes_creating_one_store_at_once(tmp_path):
 def _open_version(path: str) -> int:
     with Store(path) as s:
         return s.schema_version
+
+
+def test_a_scan_of_a_subfolder_in_between_hides_nothing_from_the_next_diff(db):
+    a, b = ref("/share/hr/a.txt"), ref("/share/b.txt", inode=2)
+    scan_once(db, [result(a, snils()), result(b)])  # the nightly scan of /share
+    a2 = ref("/share/hr/a.txt", size=3)
+    sub = FileRef(**{**{f: getattr(a2, f) for f in a2.__slots__}, "root": "/share/hr", "rel": "a.txt"})
+    assert scan_once(db, [result(sub)], roots=("/share/hr",)) == 0  # ad hoc: the value was removed
+    assert db.changes(db.scan_id) == []  # nothing to compare with for /share/hr yet
+    assert scan_once(db, [result(a2), result(b)]) == 0  # next nightly: sees a unchanged since the ad hoc run
+    assert [(c["kind"], c["path"], c["fingerprint"]) for c in db.changes(db.scan_id)] == [
+        ("resolved", "/share/hr/a.txt", FP_A)
+    ]
