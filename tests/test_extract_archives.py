@@ -71,13 +71,37 @@ def test_zip_nested_docx_member_paths(tmp_path: Path):
 
 
 def test_zip_cp866_names_of_old_russian_archives():
-    name = "Паспорта/Иванов.txt"
-    placeholder = "x" * len(name)  # one byte per character in cp866, like the ASCII placeholder
-    data = zip_bytes({placeholder: PD.encode("cp1251")})
-    data = data.replace(placeholder.encode(), name.encode("cp866"))  # as DOS archivers wrote them
-    _, chunks, _ = run(data, "old.zip")
+    names = ["Паспорта/Иванов.txt", "Паспорта/Петров.txt", "Список жильцов дома.txt"]
+    # one byte per character in cp866, like the ASCII placeholders
+    placeholders = [c * len(n) for c, n in zip("xyz", names, strict=True)]
+    data = zip_bytes({p: PD.encode("cp1251") for p in placeholders})
+    for p, n in zip(placeholders, names, strict=True):
+        data = data.replace(p.encode(), n.encode("cp866"))  # as DOS and Windows archivers wrote them
+    _, chunks, errors = run(data, "old.zip")
+    assert [c.member for c in chunks] == names
+    assert "123456" in chunks[0].text and errors == []
+
+
+def test_zip_names_utf8_without_flag_and_unicode_path_field():
+    name = "Сканы/Паспорт.txt"
+    raw = name.encode("utf-8")  # Info-ZIP on Linux: UTF-8 bytes, no flag
+    placeholder = "x" * len(raw)
+    data = zip_bytes({placeholder: PD.encode()}).replace(placeholder.encode(), raw)
+    _, chunks, _ = run(data, "linux.zip")
     assert chunks[0].member == name
-    assert "123456" in chunks[0].text
+    # 7-Zip / WinZip: an OEM name plus the Info-ZIP Unicode Path extra field (0x7075)
+    import zlib
+
+    oem = "Паспорт.txt".encode("cp866")
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w") as z:
+        info = zipfile.ZipInfo("y" * len(oem))
+        utf = "Паспорт (копия).txt".encode()
+        info.extra = struct.pack("<HHBI", 0x7075, 5 + len(utf), 1, zlib.crc32(oem)) + utf
+        z.writestr(info, PD.encode())
+    data = b.getvalue().replace(b"y" * len(oem), oem)
+    _, chunks, _ = run(data, "win.zip")
+    assert chunks[0].member == "Паспорт (копия).txt"
 
 
 def test_7z_tar_and_single_stream_compressors(tmp_path: Path):

@@ -128,14 +128,50 @@ def _all_encrypted(total: int, encrypted: int) -> None:
 
 
 def zip_name(info: zipfile.ZipInfo) -> str:
-    """Member name; old Russian archives store names in cp866 without the UTF-8 flag."""
+    """Member name of a zip without the UTF-8 flag: the Info-ZIP Unicode Path field if present,
+    else UTF-8 if the bytes are valid UTF-8 (Linux and macOS archivers), else cp866 — the OEM
+    code page Russian Windows and DOS archivers wrote."""
     name = info.filename
-    if not info.flag_bits & 0x800:
-        try:
-            name = name.encode("cp437").decode("cp866")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-    return name
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = info.orig_filename.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    unicode_path = _unicode_path_extra(info.extra, raw)
+    if unicode_path:
+        return unicode_path
+    if raw.isascii():
+        return name
+    try:
+        return raw.decode("utf-8").replace("\\", "/")
+    except UnicodeDecodeError:
+        return raw.decode("cp866").replace("\\", "/")
+
+
+def _unicode_path_extra(extra: bytes, raw: bytes) -> str | None:
+    """The 0x7075 extra field: version 1, CRC-32 of the header name, the name in UTF-8."""
+    i = 0
+    while i + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, i)
+        body = extra[i + 4 : i + 4 + size]
+        i += 4 + size
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1:
+            if struct.unpack_from("<I", body, 1)[0] == zlib.crc32(raw):
+                try:
+                    return body[5:].decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+    return None
+
+
+def _raw_name_len(info: zipfile.ZipInfo) -> int:
+    """Length of the name as stored: UTF-8 with the flag, else the cp437 bytes zipfile decoded."""
+    enc = "utf-8" if info.flag_bits & 0x800 else "cp437"
+    try:
+        return len(info.orig_filename.encode(enc))
+    except UnicodeEncodeError:
+        return len(info.orig_filename.encode("utf-8", "surrogateescape"))
 
 
 def check_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
@@ -145,7 +181,7 @@ def check_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
         if info.header_offset < prev_end:
             raise LimitExceeded("перекрывающиеся элементы zip (zip-бомба)")
         # 30 bytes of local header plus the name; the local extra field may add more.
-        prev_end = info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "surrogateescape"))
+        prev_end = info.header_offset + 30 + _raw_name_len(info)
         prev_end += info.compress_size
         if info.header_offset > size:
             raise ExtractError("повреждённый zip: смещение за концом файла")
