@@ -66,7 +66,7 @@ def scan(cmd: list[str], root: Path, db: Path, *extra: str) -> Run:
 
 def diff_new(cmd: list[str], db: Path) -> set[tuple[str, str]]:
     """(path, fingerprint or rule) of the items the latest scan reported as new."""
-    r = run_pdscan(cmd, "diff", "--db", str(db), "--format", "jsonl")
+    r = cli("diff", "--db", db, "--format", "jsonl")
     assert r.rc == 0, r.stderr
     return {
         (c["path"], c.get("fingerprint") or c.get("rule"))
@@ -76,7 +76,7 @@ def diff_new(cmd: list[str], db: Path) -> set[tuple[str, str]]:
 
 
 def report_json(cmd: list[str], db: Path, out: Path, *extra: str) -> dict:
-    r = run_pdscan(cmd, "report", "--db", str(db), "--format", "json", "-o", str(out), *extra)
+    r = cli("report", "--db", db, "--format", "json", "-o", out, *extra)
     assert r.rc == 0, r.stderr
     return json.loads(out.read_text(encoding="utf-8"))
 
