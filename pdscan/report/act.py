@@ -287,7 +287,9 @@ def write_act(cfg: ActConfig, items: list[ActItem], as_of: dt.date, path: str, s
         run.bold = True
         run.font.size = Pt(10)
     for n, it in enumerate(items, 1):
-        basis = f"{it.rule_name} ({it.clause})" if it.rule_name else it.clause
+        basis = it.rule_name or it.clause
+        if it.rule_name and it.clause and it.clause not in it.rule_name:
+            basis += f" ({it.clause})"
         row = table.add_row().cells
         values = [str(n), it.path, _size(it.size), _dmy(it.modified),
                   ", ".join(entity_name(e) for e in it.entities), basis, _dmy(it.deadline)]  # fmt: skip
