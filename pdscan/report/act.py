@@ -263,7 +263,7 @@ def write_act(cfg: ActConfig, items: list[ActItem], as_of: dt.date, path: str, s
     para(f"{cfg.place or BLANK}\t\t\t\t\t\t\t\t\t{_ru_date(as_of)}")
     para()
     members = "; ".join(f"{m.position} {m.name}".strip() for m in cfg.members) or BLANK
-    order = f", утверждённая {cfg.order}" if cfg.order else ", утверждённая приказом Оператора"
+    order = f", утверждённая приказом {cfg.order}" if cfg.order else ", утверждённая приказом Оператора"
     para(
         f"Комиссия по уничтожению персональных данных{order} (п. 9.2 Положения), в составе: "
         f"председатель комиссии — {(cfg.chair.position + ' ' + cfg.chair.name).strip() or BLANK}; "
