@@ -182,17 +182,23 @@ def test_read_does_not_change_the_file(creds):
 
 def test_readers_from_posix_modes(creds):
     refs, _ = _refs(creds.url)
-    owner_sid = refs["perm/0600.txt"].owner
-    assert owner_sid.startswith("S-1-")  # root: Samba maps it to its local SAM
-    assert _names(refs["perm/0600.txt"]) == {owner_sid}
+    # root has an SMB password, so Samba gives it a SID in its own SAM; LSA names it.
+    assert refs["perm/0600.txt"].owner == "PDSCANTEST\\root"
+    assert _names(refs["perm/0600.txt"]) == {"PDSCANTEST\\root"}
     assert "Everyone" in _names(refs["perm/0644.txt"])
     group = refs["perm/group.txt"]
-    assert group.group == f"S-1-22-2-{ADM_GID}" and group.gid == ADM_GID
-    assert _names(group) == {owner_sid, f"S-1-22-2-{ADM_GID}"}  # no Everyone for a 0640 file
+    assert group.group == "adm" and group.gid == ADM_GID  # S-1-22-2-4, "Unix Group\\adm" by LSA
+    assert _names(group) == {"PDSCANTEST\\root", "adm"}  # no Everyone for a 0640 file
     acl = refs["perm/posix_acl.txt"]
-    assert f"S-1-22-1-{BIN_UID}" in _names(acl)
-    assert "Everyone" not in _names(acl)
+    assert _names(acl) == {"PDSCANTEST\\root", "bin"}  # S-1-22-1-2 from the POSIX ACL entry
     assert all(r.kind == "sid" and r.detail == "ALLOW READ" for r in acl.readers)
+
+
+def test_unresolvable_sids_stay_sids(creds):
+    names = smb.SidNames(creds.host, smb._session(creds.host, creds.port))
+    known = names.resolve(["S-1-5-21-1-2-3-4444", f"S-1-22-1-{BIN_UID}"])
+    assert known["S-1-5-21-1-2-3-4444"] == "S-1-5-21-1-2-3-4444"
+    assert known[f"S-1-22-1-{BIN_UID}"] == "bin"
 
 
 def test_nt_acl_written_by_smbcacls(creds):
@@ -218,14 +224,14 @@ def test_nt_acl_written_by_smbcacls(creds):
     refs, errors = _refs(f"{creds.url}/perm")
     assert errors == []
     nt = refs["nt_acl.txt"]
-    assert nt.owner == "S-1-22-1-0" and nt.uid == 0
-    assert _names(nt) == {"S-1-22-1-0", "NT AUTHORITY\\Authenticated Users", "Domain Users"}
+    assert nt.owner == "root" and nt.uid == 0  # S-1-22-1-0: "Unix User\\root"
+    assert _names(nt) == {"root", "NT AUTHORITY\\Authenticated Users", "Domain Users"}
     # an inherit-only ACE is for children, not for the file itself
-    assert _names(refs["inherit_only.txt"]) == {"S-1-22-1-0"}
+    assert _names(refs["inherit_only.txt"]) == {"root"}
 
     # The policy: Authenticated Users and Domain Users reading personal data is excessive access,
     # even when the allowed lists name the file's own owner.
-    policy = parse_policy("version: 1\naccess:\n  allowed_users: [S-1-22-1-0]\n  allowed_groups: [buh]\n")
+    policy = parse_policy("version: 1\naccess:\n  allowed_users: [root]\n  allowed_groups: [buh]\n")
     finding = Finding("RU_SNILS", "f" * 64, "*******4595", 1.0, "line 1")
     violations = policy.evaluate(FileResult(ref=nt, findings=[finding]), dt.date(2026, 1, 1))
     excessive = [v for v in violations if v.rule == "excessive_access"]

@@ -13,6 +13,7 @@ pool opens its own connection, so N workers are N parallel connections to a host
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import queue
 import threading
@@ -34,6 +35,7 @@ from pdscan.sources.ntsd import (
     sid_name,
 )
 
+log = logging.getLogger("pdscan.smb")
 DEFAULT_PORT = 445
 CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a minute
 SD_THREADS = 4  # concurrent security queries per host walk, each thread on its own connection
@@ -200,6 +202,7 @@ def reset_sessions() -> None:
         for kw in _sessions.values():
             smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
         _sessions.clear()
+        _resolvers.clear()
 
 
 def _connect_message(host: str, port: int, e: BaseException) -> str:
@@ -297,7 +300,67 @@ def _sid_id(sid: str | None, prefix: str) -> int:
     return -1
 
 
-def _access(unc: str, kw: dict, names: dict[str, str]) -> tuple[dict, str | None]:
+class SidNames:
+    """SID → name for one host: the config's [sids], the well-known table, then the host's LSA.
+
+    Lookups go to the server once per unknown SID (a share has few distinct SIDs). Samba's unix
+    accounts ("Unix User\\bin", "Unix Group\\adm") are given by their bare unix names, as local
+    scans give them; domain accounts keep their domain ("CORP\\buh"). If the LSA pipe cannot be
+    used, SIDs stay SIDs.
+    """
+
+    UNIX_DOMAINS = ("unix user\\", "unix group\\")
+
+    def __init__(self, host: str, kw: dict):
+        self.host, self.kw = host, kw
+        self.cache: dict[str, str] = dict(sid_names())
+        self.client = None
+        self.broken = False
+        self.lock = threading.Lock()
+
+    def _short(self, name: str) -> str:
+        low = name.lower()
+        for d in self.UNIX_DOMAINS:
+            if low.startswith(d):
+                return name[len(d) :]
+        return name
+
+    def resolve(self, sids: Iterable[str]) -> dict[str, str]:
+        todo = {s for s in sids if s and s not in self.cache and sid_name(s) == s}
+        if todo and not self.broken:
+            with self.lock:
+                todo = sorted(s for s in todo if s not in self.cache)
+                if todo:
+                    found: dict[str, str] = {}
+                    try:
+                        from pdscan.sources.lsa import LsaClient
+
+                        if self.client is None:
+                            self.client = LsaClient(self.host, self.kw)
+                        found = self.client.lookup(todo)
+                    except Exception as e:  # noqa: BLE001 — names are a nicety; SIDs still work
+                        self.broken = True
+                        log.warning(
+                            "SMB %s: имена SID не получены через LSA (%s)", self.host, type(e).__name__
+                        )
+                    for s in todo:
+                        self.cache[s] = self._short(found.get(s, s))
+        return self.cache
+
+
+_resolvers: dict[tuple, SidNames] = {}
+
+
+def _names_for(host: str, port: int, kw: dict) -> SidNames:
+    key = (host.lower(), port, kw["username"])
+    with _lock:
+        r = _resolvers.get(key)
+        if r is None:
+            r = _resolvers[key] = SidNames(host, kw)
+        return r
+
+
+def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
     """FileRef fields from the descriptor, and an error message when it could not be read."""
     try:
         sd = parse_security_descriptor(query_security(unc, kw))
@@ -305,10 +368,12 @@ def _access(unc: str, kw: dict, names: dict[str, str]) -> tuple[dict, str | None
         return {}, f"права доступа не прочитаны: {e}"
     except Exception as e:  # noqa: BLE001 — a file whose ACL cannot be read is still scanned
         return {}, f"права доступа не прочитаны: {_os_message(e)}"
-    readers = tuple(Reader("sid", sid_name(sid, names), detail) for sid, detail in readers_of(sd))
+    allowed = readers_of(sd)
+    known = names.resolve([sd.owner or "", sd.group or "", *(sid for sid, _ in allowed)])
+    readers = tuple(Reader("sid", sid_name(sid, known), detail) for sid, detail in allowed)
     return {
-        "owner": sid_name(sd.owner, names) if sd.owner else "",
-        "group": sid_name(sd.group, names) if sd.group else "",
+        "owner": sid_name(sd.owner, known) if sd.owner else "",
+        "group": sid_name(sd.group, known) if sd.group else "",
         "uid": _sid_id(sd.owner, "S-1-22-1-"),
         "gid": _sid_id(sd.group, "S-1-22-2-"),
         "readers": readers,
@@ -346,13 +411,14 @@ def _list_dir(u: SmbUrl, rel: str, kw: dict) -> tuple[list[_Entry], list[tuple[s
     return files, dirs
 
 
-def _acl_batch(args: tuple[str, int, list[str], dict[str, str]]) -> list[tuple[dict, str | None]]:
+def _acl_batch(args: tuple[str, int, list[str]]) -> list[tuple[dict, str | None]]:
     """In a helper process: descriptors of a batch of files over this process's own connection."""
-    host, port, uncs, names = args
+    host, port, uncs = args
     try:
         kw = _session(host, port)
     except SmbError as e:
         return [({}, f"права доступа не прочитаны: {e}")] * len(uncs)
+    names = _names_for(host, port, kw)
     return [_access(unc, kw, names) for unc in uncs]
 
 
@@ -379,7 +445,7 @@ class AclFetcher:
             ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
             self.procs = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
 
-    def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: dict[str, str]) -> list:
+    def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: SidNames) -> list:
         if len(uncs) <= 2:
             return [_access(unc, kw, names) for unc in uncs]
         if self.procs is None or len(uncs) < 4:
@@ -393,7 +459,7 @@ class AclFetcher:
 
             return list(self.threads.map(one, uncs))
         n = max(1, min(self.BATCH, -(-len(uncs) // self.procs._max_workers)))
-        batches = [(u.host, u.port, uncs[i : i + n], names) for i in range(0, len(uncs), n)]
+        batches = [(u.host, u.port, uncs[i : i + n]) for i in range(0, len(uncs), n)]
         out: list = []
         for part in self.procs.map(_acl_batch, batches):
             out.extend(part)
@@ -419,7 +485,7 @@ def walk(
     except SmbError as e:
         yield WalkError(root, str(e))
         return
-    names = sid_names()
+    names = _names_for(u.host, u.port, kw)
     dev = zlib.crc32(f"{u.host.lower()}:{u.port}/{u.share.lower()}".encode())
     seen_dirs: set[int] = set()
     top = SmbUrl(u.host, u.port, u.share, "")
