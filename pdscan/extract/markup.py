@@ -3,7 +3,7 @@
 HTML: scripts and styles dropped; tables row by row (header row as context), other text grouped
 by block and located by source line. XML: streamed with iterparse (memory stays flat), each
 element's text and attribute values as "name: value" lines, located by source line. JSON: each
-object's scalar members as "key: value" lines, located by the object's key path ($.staff[3]).
+object's scalar members as a table row under its keys, located by the key path ($.staff[3]).
 Markup that does not parse is still read, as plain text: the data is there either way.
 """
 
@@ -192,7 +192,12 @@ def _scalar(v: object) -> str | None:
 
 
 def _json_chunks(doc: object, root: str, ctx: ExtractContext) -> Iterator[Chunk]:
-    """Each object or array with scalar members becomes Chunks of "key: value" lines at its path."""
+    """Chunks located by key path ($.staff[3]).
+
+    An object's scalar members become a table row: values joined by tabs, keys joined by tabs
+    as the header (context), like a CSV row under its header, so "series" and "number" keys
+    stay one passport. An array's scalars become lines, with the array's key as context.
+    """
     stack: list[tuple[str, object]] = [(root, doc)]
     seen = 0
     while stack:
@@ -200,35 +205,52 @@ def _json_chunks(doc: object, root: str, ctx: ExtractContext) -> Iterator[Chunk]
         seen += 1
         if seen % 2000 == 0:
             ctx.check_deadline()
+        # The key naming this node ("паспорт" in $.staff[3].паспорт) heads each of its columns.
+        parent = path.rsplit(".", 1)[-1] if "." in path and not path.endswith("]") else ""
         if isinstance(node, dict):
-            items = [(str(k), v) for k, v in node.items()]
-            child = [(f"{path}.{k}", v) for k, v in items if isinstance(v, dict | list)]
+            pairs = [(str(k), s) for k, v in node.items() if (s := _scalar(v)) is not None and s.strip()]
+            for group in _sized(pairs):
+                yield Chunk(
+                    text="\t".join(_one_cell(v) for _, v in group),
+                    location=path,
+                    member=ctx.member,
+                    context="\t".join(_one_cell(f"{parent} {k}".strip()) for k, _ in group),
+                )
+            stack.extend(
+                reversed([(f"{path}.{k}", v) for k, v in node.items() if isinstance(v, dict | list)])
+            )
         elif isinstance(node, list):
-            items = [("", v) for v in node]
-            child = [(f"{path}[{i}]", v) for i, v in enumerate(node) if isinstance(v, dict | list)]
+            lines = [("", s) for v in node if (s := _scalar(v)) is not None and s.strip()]
+            for group in _sized(lines):
+                yield Chunk(
+                    text="\n".join(v for _, v in group), location=path, member=ctx.member, context=parent
+                )
+            stack.extend(
+                reversed([(f"{path}[{i}]", v) for i, v in enumerate(node) if isinstance(v, dict | list)])
+            )
         else:
             text = _scalar(node)
-            if text:
+            if text and text.strip():
                 yield Chunk(text=text, location=path, member=ctx.member)
-            continue
-        lines = []
-        for k, v in items:
-            s = _scalar(v)
-            if s is not None and s.strip():
-                lines.append(f"{k}: {s}" if k else s)
-        # The key naming this node ("passport" in $.staff[3].passport) is context for its values.
-        context = path.rsplit(".", 1)[-1] if "." in path else ""
-        buf: list[str] = []
-        size = 0
-        for ln in lines:
-            buf.append(ln)
-            size += len(ln) + 1
-            if size >= GROUP_CHARS:
-                yield Chunk(text="\n".join(buf), location=path, member=ctx.member, context=context)
-                buf, size = [], 0
-        if buf:
-            yield Chunk(text="\n".join(buf), location=path, member=ctx.member, context=context)
-        stack.extend(reversed(child))
+
+
+def _one_cell(s: str) -> str:
+    """A value as one table cell: tabs and line breaks would shift the columns."""
+    return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def _sized(pairs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """Consecutive groups of about GROUP_CHARS characters."""
+    buf: list[tuple[str, str]] = []
+    size = 0
+    for pair in pairs:
+        buf.append(pair)
+        size += len(pair[1]) + 1
+        if size >= GROUP_CHARS:
+            yield buf
+            buf, size = [], 0
+    if buf:
+        yield buf
 
 
 @register(JSON)
