@@ -107,6 +107,8 @@ def main() -> None:
 
         t, _ = timed(listing_only)
         rows.append(("walk, no ACL", "smb", "1 connection", t))
+        t, _ = timed(lambda: list(smb.walk(srv.url, acl=False)))
+        rows.append(("walk, no ACL", "smb", "smb.walk(acl=False)", t))
         t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=1, acl_procs=1)))
         rows.append(("walk + ACL", "smb", "1 connection", t))
         t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=args.sd_threads, acl_procs=1)))

@@ -194,6 +194,14 @@ def test_readers_from_posix_modes(creds):
     assert all(r.kind == "sid" and r.detail == "ALLOW READ" for r in acl.readers)
 
 
+def test_listing_only_walk_and_access_later(creds):
+    full, _ = _refs(f"{creds.url}/perm")
+    bare = {r.rel: r for r in smb.walk(f"{creds.url}/perm", acl=False)}
+    assert set(bare) == set(full)
+    assert bare["0644.txt"].readers == () and bare["0644.txt"].owner == ""
+    assert smb.file_access(bare["0644.txt"]) == full["0644.txt"]
+
+
 def test_unresolvable_sids_stay_sids(creds):
     names = smb.SidNames(creds.host, smb._session(creds.host, creds.port))
     known = names.resolve(["S-1-5-21-1-2-3-4444", f"S-1-22-1-{BIN_UID}"])

@@ -472,12 +472,17 @@ class AclFetcher:
 
 
 def walk(
-    root: str, threads: int = SD_THREADS, acl_procs: int = 1, fetcher: AclFetcher | None = None
+    root: str,
+    threads: int = SD_THREADS,
+    acl_procs: int = 1,
+    fetcher: AclFetcher | None = None,
+    acl: bool = True,
 ) -> Iterator[FileRef | WalkError]:
     """Yield every file under an smb:// root (sorted, depth-first), or WalkError for what failed.
 
     A host that is down or refuses the credentials yields one WalkError for the root.
     acl_procs: helper processes for the security queries (1 = threads in this process, 0 = by CPUs).
+    acl=False: listing only (no owner/readers; file_access(ref) fills them later, e.g. for PD files).
     """
     try:
         u = SmbUrl.parse(root)
@@ -491,7 +496,10 @@ def walk(
     top = SmbUrl(u.host, u.port, u.share, "")
 
     def refs(entries: list[_Entry], base_rel: str) -> Iterator[FileRef | WalkError]:
-        access = acl.fetch(u, kw, [top.unc(e.rel) for e in entries], names)
+        if acl:
+            access = fetcher_.fetch(u, kw, [top.unc(e.rel) for e in entries], names)
+        else:
+            access = [({}, None)] * len(entries)
         for entry, (fields, err) in zip(entries, access, strict=True):
             ref = FileRef(
                 path=top.url(entry.rel),
@@ -508,7 +516,7 @@ def walk(
             if err:  # the file is still scanned; the unread ACL is its own error record
                 yield WalkError(ref.path, err)
 
-    acl = fetcher or AclFetcher(acl_procs, threads)
+    fetcher_ = fetcher or AclFetcher(acl_procs if acl else 1, threads if acl else 1)
     try:
         if u.path:  # the root itself may be a file
             try:
@@ -541,7 +549,7 @@ def walk(
             stack.extend(reversed(sub))
     finally:
         if fetcher is None:
-            acl.close()
+            fetcher_.close()
 
 
 def walk_many(roots: Iterable[str], parallel: int = 4, acl_procs: int = 1) -> Iterator[FileRef | WalkError]:
@@ -605,6 +613,18 @@ def _merged(roots: list[str], parallel: int, acl: AclFetcher) -> Iterator[FileRe
                 q.get(timeout=0.1)
             except queue.Empty:
                 pass
+
+
+def file_access(ref: FileRef) -> FileRef:
+    """The ref with owner, group and readers read now (one query): for refs walked with acl=False."""
+    from dataclasses import replace
+
+    u = SmbUrl.parse(ref.path)
+    kw = _session(u.host, u.port)
+    fields, err = _access(u.unc(), kw, _names_for(u.host, u.port, kw))
+    if err:
+        raise OSError(errno.EIO, err)
+    return replace(ref, **fields)
 
 
 # ---- read -------------------------------------------------------------------------------------
