@@ -202,6 +202,44 @@ def test_listing_only_walk_and_access_later(creds):
     assert smb.file_access(bare["0644.txt"]) == full["0644.txt"]
 
 
+def test_poller_sees_changes_new_and_deleted_files(creds):
+    folder = creds.share_dir / "watched"
+    folder.mkdir()
+    try:
+        (folder / "a.txt").write_text("раз")
+        (folder / "b.txt").write_text("два")
+        poller = smb.SmbPoller(f"{creds.url}/watched")
+        assert poller.poll() == ([], [])  # the first pass takes the snapshot
+        assert poller.poll() == ([], [])  # nothing changed
+        (folder / "a.txt").write_text("раз, изменён")
+        (folder / "c.txt").write_text("три")
+        (folder / "b.txt").unlink()
+        changed, gone = poller.poll()
+        assert sorted(r.rel for r in changed) == ["a.txt", "c.txt"]
+        assert all(r.readers for r in changed)  # changed files come with their ACL
+        assert gone == [f"{creds.url}/watched/b.txt"]
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_poller_keeps_state_while_the_host_is_down(creds, monkeypatch):
+    folder = creds.share_dir / "watched2"
+    folder.mkdir()
+    try:
+        (folder / "a.txt").write_text("раз")
+        poller = smb.SmbPoller(f"{creds.url}/watched2")
+        poller.poll()
+        monkeypatch.setenv("PDSCAN_SMB_PASSWORD", "wrong")
+        smb.reset_sessions()
+        changed, gone = poller.poll()
+        assert gone == [] and len(changed) == 1 and isinstance(changed[0], WalkError)
+        monkeypatch.setenv("PDSCAN_SMB_PASSWORD", creds.password)
+        smb.reset_sessions()
+        assert poller.poll() == ([], [])
+    finally:
+        shutil.rmtree(folder)
+
+
 def test_unresolvable_sids_stay_sids(creds):
     names = smb.SidNames(creds.host, smb._session(creds.host, creds.port))
     known = names.resolve(["S-1-5-21-1-2-3-4444", f"S-1-22-1-{BIN_UID}"])
