@@ -156,6 +156,14 @@ def bench_extract(corpus: dict[str, list[Path]], repeat: int) -> None:
         print(f"{kind:8} {len(blobs) / best:9.1f} {size / best:7.1f} {chunks / len(blobs):10.1f}")
 
 
+def _cpu() -> float:
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def bench_ocr(pages: int) -> None:
     from pdscan.detect import Detector
     from pdscan.extract import image
@@ -183,13 +191,15 @@ def bench_ocr(pages: int) -> None:
         buf = io.BytesIO()
         img.convert("RGB").save(buf, "JPEG", quality=rng.randint(55, 90))
         cases.append((buf.getvalue(), series + number, f"{s} {n} {p}".lower()))
-    times, got_num, got_fio = [], 0, 0
+    times, cpu, got_num, got_fio = [], [], 0, 0
     for data, num, fio in cases:
         ctx = ExtractContext(limits=Limits(), name="scan.jpg")
         t0 = time.perf_counter()
+        c0 = _cpu()
         _, it = extract(data, ctx)
         chunks = list(it)
         times.append(time.perf_counter() - t0)
+        cpu.append(_cpu() - c0)
         dets = [d for c in chunks for d in det.detect(c)]
         got_num += any(d.entity == "RU_PASSPORT" and d.normalized == num for d in dets)
         got_fio += any(
@@ -197,8 +207,11 @@ def bench_ocr(pages: int) -> None:
         )
     print(f"\nOCR, {pages} generated passport scans (JPEG, ±5°, noise, blur, 0.75–1.1 scale):")
     print(
-        f"  seconds/page: median {statistics.median(times):.2f}, max {max(times):.2f}, total {sum(times):.1f}"
+        f"  wall s/page: median {statistics.median(times):.2f}, max {max(times):.2f}, total {sum(times):.1f}"
     )
+    # CPU time of this process and its tesseract children does not grow with other load.
+    print(f"  CPU s/page:  median {statistics.median(cpu):.2f}, max {max(cpu):.2f}")
+    print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores during the run)")
     print(f"  passport number found: {got_num}/{pages} ({100 * got_num / pages:.0f}%)")
     print(f"  ФИО found:             {got_fio}/{pages} ({100 * got_fio / pages:.0f}%)")
     # a plain text page, and the cache
