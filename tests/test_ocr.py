@@ -91,6 +91,15 @@ def test_cache_is_private_and_reused(tmp_path: Path, private_cache: Path, monkey
     assert [c.text for c in again] == [c.text for c in first]
 
 
+def test_unusable_cache_only_costs_a_second_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("PDSCAN_CACHE_DIR", str(blocker))
+    p = write_image(tmp_path / "a.png", render_page())
+    _, chunks, errors = run(p)
+    assert "123456" in digits(chunks[0].text) and errors == []
+
+
 def test_tesseract_gets_one_omp_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     # A stand-in tesseract that prints the variable it was started with.
     bindir = tmp_path / "bin"
