@@ -293,6 +293,7 @@ def test_sid_names_from_config(creds, tmp_path, monkeypatch):
     monkeypatch.setenv("PDSCAN_SMB_CONFIG", str(cfg))
     refs, _ = _refs(f"{creds.url}/perm/group.txt")
     assert list(refs) == ["group.txt"]
+    assert refs["group.txt"].root == f"{creds.url}/perm"  # a file root: its folder, as for local files
     assert refs["group.txt"].group == "buh"
     assert "buh" in _names(refs["group.txt"])
 

@@ -12,6 +12,7 @@ pool opens its own connection, so N workers are N parallel connections to a host
 
 from __future__ import annotations
 
+import atexit
 import errno
 import logging
 import os
@@ -36,6 +37,7 @@ from pdscan.sources.ntsd import (
 )
 
 log = logging.getLogger("pdscan.smb")
+atexit.register(lambda: reset_sessions())  # log off cleanly, so servers do not keep dead sessions
 DEFAULT_PORT = 445
 CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a minute
 SD_THREADS = 4  # concurrent security queries per host walk, each thread on its own connection
@@ -495,7 +497,7 @@ def walk(
     seen_dirs: set[int] = set()
     top = SmbUrl(u.host, u.port, u.share, "")
 
-    def refs(entries: list[_Entry], base_rel: str) -> Iterator[FileRef | WalkError]:
+    def refs(entries: list[_Entry], base_rel: str, root: str = root) -> Iterator[FileRef | WalkError]:
         if acl:
             access = fetcher_.fetch(u, kw, [top.unc(e.rel) for e in entries], names)
         else:
@@ -528,7 +530,9 @@ def walk(
                 return
             if not st.st_file_attributes & FILE_ATTRIBUTE_DIRECTORY:
                 entry = _Entry(u.path, st.st_size, st.st_mtime, st.st_ino)
-                yield from refs([entry], u.path.rpartition("/")[0])
+                parent = u.path.rpartition("/")[0]
+                # like a local file root: the root is its folder, rel its name
+                yield from refs([entry], parent, top.url(parent))
                 return
         stack = [u.path]
         while stack:
