@@ -187,8 +187,12 @@ def write_msg(
     return _ole(path, entries)
 
 
-def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path:
-    """A BIFF8 .xls written by xlwt."""
+def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[object]]], encrypted: bool = False) -> Path:
+    """A BIFF8 .xls written by xlwt. `encrypted` adds an RC4 FILEPASS record after the first BOF,
+    as Excel does for a password-protected book (the cells themselves stay as xlwt wrote them)."""
+    import struct
+
+    import olefile
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")
@@ -198,6 +202,13 @@ def write_xls(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Path
             for c, v in enumerate(row):
                 ws.write(r, c, v)
     wb.save(str(path))
+    if encrypted:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = ole.openstream("Workbook").read()
+        bof_len = struct.unpack_from("<H", stream, 2)[0]
+        filepass = struct.pack("<HHHHH", 0x002F, 54, 1, 1, 1) + bytes(48)  # RC4, version 1.1
+        stream = stream[: 4 + bof_len] + filepass + stream[4 + bof_len :]
+        _ole(path, [("Workbook", stream)])
     return path
 
 

@@ -70,6 +70,12 @@ def test_xls_numbers_and_text(tmp_path: Path):
     assert row.location == "sheet Жильцы!row 2" and row.context.startswith("ФИО")
 
 
+def test_encrypted_xls(tmp_path: Path):
+    p = write_xls(tmp_path / "enc.xls", {"Жильцы": [["Иванов Иван", "45 06 123456"]]}, encrypted=True)
+    with pytest.raises(EncryptedError):
+        run(p)
+
+
 def test_ppt(tmp_path: Path):
     p = write_ppt(tmp_path / "собрание.ppt", [["Собрание жильцов", "Докладчик Иванов Иван Иванович"], [PD]])
     ct, chunks, _ = run(p)

@@ -217,8 +217,35 @@ def _cell(v) -> str:
     return str(v)
 
 
+def _xls_encrypted(data: bytes) -> bool:
+    """A FILEPASS record (0x002F) in the workbook globals means the book is encrypted.
+
+    Checked here because python-calamine, reading from memory, reports such a book only as
+    "cannot detect file format".
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            stream = ole.openstream(name).read(64 * 1024)
+    except (OSError, ValueError, IndexError, struct.error):
+        return False
+    pos = 0
+    while pos + 4 <= len(stream):
+        rec, size = struct.unpack_from("<HH", stream, pos)
+        if rec == 0x002F:
+            return True
+        if rec == 0x000A:  # EOF of the globals substream
+            return False
+        pos += 4 + size
+    return False
+
+
 @register("application/vnd.ms-excel")
 def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if data.startswith(OLE_MAGIC) and _xls_encrypted(data):
+        raise EncryptedError("книга зашифрована")
     yield from sheet_chunks(data, ctx)
 
 
