@@ -162,8 +162,21 @@ def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
 # ---------------------------------------------------------------- .ppt
 
 
+def _ppt_encrypted(data: bytes) -> bool:
+    """An encrypted presentation carries an "EncryptedSummary" stream ([MS-PPT] 2.3.7)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            return ole.exists("EncryptedSummary")
+    except (OSError, ValueError, IndexError, struct.error):
+        return False
+
+
 @register("application/vnd.ms-powerpoint")
 def extract_ppt(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if data.startswith(OLE_MAGIC) and _ppt_encrypted(data):
+        raise EncryptedError("презентация зашифрована")
     # catppt marks slides with a form feed.
     text = _run(["catppt", "-d", "utf-8"], data, ctx, stdin=False)
     for no, slide in enumerate(text.split("\f"), start=1):
