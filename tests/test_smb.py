@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -306,6 +307,31 @@ def test_host_down_is_one_error_and_others_continue(creds):
     assert len(errors) == 1 and errors[0].path == dead
     assert "недоступен" in errors[0].error
     assert [f.rel for f in files] == ["readme.txt"]
+
+
+def test_host_going_down_mid_scan_fails_each_file_fast(creds, monkeypatch):
+    base = Path(tempfile.mkdtemp(prefix="pdscan-samba-down-"))
+    base.chmod(0o755)
+    other = start_samba(base)
+    try:
+        for i in range(20):
+            (other.share_dir / f"f{i:02d}.txt").write_text(f"файл {i}")
+        monkeypatch.setenv("PDSCAN_SMB_PASSWORD", other.password)
+        refs, errors = _refs(other.url)
+        assert len(refs) == 20 and errors == []
+        assert smb.read_bytes(refs["f00.txt"], 1 << 20) == "файл 0".encode()
+        other.stop()  # the PC is switched off
+        messages = []
+        started = time.monotonic()
+        for rel in sorted(refs)[1:]:
+            with pytest.raises(OSError) as e:
+                smb.read_bytes(refs[rel], 1 << 20)
+            messages.append(e.value.strerror)
+        assert time.monotonic() - started < 5  # one failed connect, then fast failures
+        assert "недоступен" in messages[-1]
+    finally:
+        other.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_wrong_password_is_an_error_record(creds, monkeypatch):

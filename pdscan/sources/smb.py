@@ -18,6 +18,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -134,6 +135,10 @@ _sessions: dict[tuple[str, int, str], dict] = {}
 
 
 _key_locks: dict[tuple, threading.Lock] = {}
+# A host that just failed to connect fails fast for DOWN_RETRY seconds: a PC switched off in the
+# middle of a scan then costs one connect timeout, not one per queued file.
+DOWN_RETRY = 60.0
+_down: dict[tuple[str, int], tuple[float, str]] = {}
 _slot = threading.local()
 _slot_counter = iter(range(1, 1 << 30))
 
@@ -167,6 +172,9 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
         kw = _sessions.get(key)
         if kw is not None:
             return kw
+        down = _down.get((host.lower(), port))
+        if down and time.monotonic() - down[0] < DOWN_RETRY:
+            raise SmbError(down[1])  # failed moments ago: do not wait CONNECT_TIMEOUT per file
         key_lock = _key_locks.setdefault(key, threading.Lock())
     with key_lock:  # connecting may take CONNECT_TIMEOUT: never under the global lock
         with _lock:
@@ -190,9 +198,13 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
                 connection_timeout=CONNECT_TIMEOUT,
             )
         except Exception as e:  # noqa: BLE001 — every failure to connect becomes one clear message
-            raise SmbError(_connect_message(host, port, e)) from None
+            message = _connect_message(host, port, e)
+            with _lock:
+                _down[(host.lower(), port)] = (time.monotonic(), message)
+            raise SmbError(message) from None
         with _lock:
             _sessions[key] = kw
+            _down.pop((host.lower(), port), None)
         return kw
 
 
@@ -205,6 +217,7 @@ def reset_sessions() -> None:
             smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
         _sessions.clear()
         _resolvers.clear()
+        _down.clear()
 
 
 def _connect_message(host: str, port: int, e: BaseException) -> str:
