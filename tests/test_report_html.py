@@ -59,6 +59,7 @@ def report(tmp_path_factory) -> tuple[Path, dict, list[str]]:
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pdscan"]
     r = scan(cmd, root, db, "--policy", str(policy), "--as-of", AS_OF.isoformat())
     assert r.rc == 1, r.stderr
+    assert r.summary["files_with_pd"] == 9 and r.summary["errors"] == 0, (r.summary, r.records)
     r = cli("triage", "--db", db, "--path", root / "Кадры" / "отпуск.txt", "--file", "--state", "accepted",
             "--reason", "личное дело")  # fmt: skip
     assert r.rc == 0, r.stderr
