@@ -108,6 +108,12 @@ def _deadline(v: Violation) -> str | None:
     return str(d) if d else None
 
 
+# What cached() needs of a files row, in this order (indexes used there and in _touch).
+_CACHE_COLUMNS = (
+    "id, size, mtime, inode, detector_version, content_type, skipped, persons, bytes_read, n_findings, "
+    "has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, policy_version, readers"
+)
+
 # The changes log keeps every event with the scan that first saw the item; a scan's diff shows
 # the changes and resolutions of items its baseline already had (the others came and went since).
 # Kept raw, a later scan of other roots can carry them over against its own baseline.
@@ -156,6 +162,7 @@ class Store:
         self._batch_n = 0
         self._batch_t = 0.0
         self._reused: dict[str, _Old] = {}
+        self._dir, self._last_dir, self._dir_rows = None, None, {}  # see _file_row
         self._seen: list[tuple[int, int]] = []  # (scan, file id) of unchanged files, not yet written
         self._blind: list[str] = []  # directories the walk could not enter: nothing under them is gone
         self._counts = {"new": 0, "changed": 0, "resolved": 0}
@@ -304,6 +311,7 @@ class Store:
         self._carry_over()
         self._commit()
         self._reused.clear()
+        self._dir, self._last_dir, self._dir_rows = None, None, {}
         self._blind = []
         self._counts = {"new": 0, "changed": 0, "resolved": 0}
         return self.scan_id
@@ -329,14 +337,7 @@ class Store:
 
     def cached(self, ref: FileRef) -> FileResult | None:
         """The stored result of an unchanged file (size, mtime, inode, detector version), or None."""
-        # The hot path of a rescan: plain tuples (no Row objects), one indexed lookup.
-        row = self._plain.execute(
-            "SELECT id, size, mtime, inode, detector_version, content_type, skipped, persons, "
-            "bytes_read, n_findings, has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, policy_version, "
-            "readers "
-            "FROM files WHERE path=?",
-            (ref.path,),
-        ).fetchone()
+        row = self._file_row(ref.path)
         if (
             row is None
             or row[11]  # gone
@@ -375,6 +376,37 @@ class Store:
             persons=row[7],
         )
 
+    def _file_row(self, path: str) -> tuple | None:
+        """The files row of a path, as a plain tuple (the hot path of a rescan).
+
+        The walk yields a directory's files one after another, so from the second file of a
+        directory on, the rows of all its files are fetched with one range query. A lone lookup
+        (watch mode: one file here, one there) stays a single indexed query.
+        """
+        directory, _, name = path.rpartition("/")
+        if directory == self._dir:
+            return self._dir_rows.get(name)
+        if directory == self._last_dir:
+            self._dir = directory
+            prefix = directory + "/"
+            self._dir_rows = {
+                r[0][len(prefix) :]: r[1:]
+                for r in self._plain.execute(
+                    f"SELECT path, {_CACHE_COLUMNS} FROM files WHERE path > ? AND path < ? "
+                    "AND instr(substr(path, ?), '/') = 0",
+                    (prefix, directory + "0", len(prefix) + 1),
+                )
+            }
+            return self._dir_rows.get(name)
+        self._last_dir = directory
+        return self._plain.execute(f"SELECT {_CACHE_COLUMNS} FROM files WHERE path=?", (path,)).fetchone()
+
+    def _forget(self, path: str) -> None:
+        """Drop a prefetched row once the file's row changes (watch mode may look it up again)."""
+        directory, _, name = path.rpartition("/")
+        if directory == self._dir:
+            self._dir_rows.pop(name, None)
+
     def _load_old(self, file_id: int, any_items: bool = True) -> _Old:
         if not any_items:
             # No findings or errors stored; violations exist only for files with findings.
@@ -400,6 +432,7 @@ class Store:
         assert self.scan_id is not None, "begin() first"
         self._tx()
         ref = result.ref
+        self._forget(ref.path)
         if not ref.root:
             self._blind.append(ref.path)
         old = self._reused.pop(ref.path, None)
@@ -736,6 +769,7 @@ class Store:
                 self.conn.execute("ROLLBACK")
                 self._in_tx = False
             self._reused.clear()
+            self._dir, self._last_dir, self._dir_rows = None, None, {}
             self._seen = []
             self.unlock()
 
@@ -762,6 +796,7 @@ class Store:
                 self._gone(r["id"], r["path"])
 
     def _gone(self, file_id: int, path: str) -> None:
+        self._forget(path)
         old = self._load_old(file_id)
         for prev in old.findings.values():
             self._log_resolved_finding(path, prev, "gone")
