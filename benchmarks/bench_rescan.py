@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -45,10 +46,15 @@ def build_tree(root: Path, n: int) -> None:
         (d / f"f{i:06d}.txt").write_text(text, encoding="utf-8")
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], env: dict) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Wall time, the result, and the CPU time (user + sys) the command and its children used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    return time.perf_counter() - t, p
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, p, cpu
 
 
 def main() -> None:
@@ -75,17 +81,18 @@ def main() -> None:
         print(f"tree: {args.files} files built in {time.perf_counter() - t:.1f} s")
     marker.touch()
     if not db.exists():
-        t, p = timed([*scan, "-j", str(args.jobs)], env)
+        t, p, _ = timed([*scan, "-j", str(args.jobs)], env)
         assert p.returncode in (0, 1), p.stderr
         print(f"first scan (reads every file, -j {args.jobs}): {t:.1f} s, {args.files / t:,.0f} files/s")
 
     subprocess.run(["find", str(root), "-type", "f"], capture_output=True)  # warm the dentry cache
-    rescans, finds = [], []
+    rescans, finds, cpus = [], [], []
     for _ in range(args.repeat):
-        t, p = timed([*scan, "-j", str(args.jobs)], env)
+        t, p, cpu = timed([*scan, "-j", str(args.jobs)], env)
         assert p.returncode == 0, (p.returncode, p.stderr)  # nothing new
         rescans.append(t)
-        t, p = timed(["find", str(root), "-type", "f", "-newer", str(marker)], env)
+        cpus.append(cpu)
+        t, p, _ = timed(["find", str(root), "-type", "f", "-newer", str(marker)], env)
         assert p.returncode == 0 and p.stdout == "", p.stderr
         finds.append(t)
     import sqlite3
@@ -94,7 +101,9 @@ def main() -> None:
         sqlite3.connect(db).execute("SELECT summary FROM scans ORDER BY id DESC LIMIT 1").fetchone()[0]
     )
     assert last["files_reused"] == args.files and last["bytes"] == 0, last
-    r, f = min(rescans), min(finds)
+    r, f, cpu = min(rescans), min(finds), min(cpus)
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"CPU time of the rescan (user+sys): {cpu:.2f} s = {args.files / cpu:,.0f} files/s of CPU")
     print(
         f"rescan, unchanged tree: {r:.2f} s = {args.files / r:,.0f} files/s (best of {args.repeat}; whole command)"
     )
