@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from pymorphy3.units import DictionaryAnalyzer as _DictionaryAnalyzer
 
 from pdscan.model import Chunk, Detection
 
@@ -250,9 +251,16 @@ class NameFinder:
         return forms
 
     def _parse(self, key: str) -> _Forms:
-        parses = self._morph.parse(key)
+        morph = self._morph
+        known = morph.word_is_known(key) or ("-" in key and morph.word_is_known(key.rsplit("-", 1)[1]))
+        if not known and not key.endswith(_PATR_ENDINGS):
+            # Out of dictionary: perhaps a rare surname ("Кхвостиков"), judged by its neighbours.
+            # pymorphy3's guesser is the slow part (~1 ms a word), so it runs only for the
+            # nominative of such a word once it stands in a name (_surn_nominative).
+            return _Forms({}, True)
+        parses = morph.parse(key)
         if "-" in key and not any(r in p.tag.grammemes for p in parses for r in _ROLES):
-            parses = self._morph.parse(key.rsplit("-", 1)[1])
+            parses = morph.parse(key.rsplit("-", 1)[1])
         roles: dict[str, dict] = {}
         for p in parses:
             g = p.tag.grammemes
@@ -262,9 +270,7 @@ class NameFinder:
                 if role not in g:
                     continue
                 # First names are a closed class: guessed "names" are CamelCase brands and typos.
-                if role == "Name" and not p.is_known:
-                    continue
-                if role == "Patr" and not p.is_known and not key.endswith(_PATR_ENDINGS):
+                if role == "Name" and not isinstance(p.methods_stack[0][0], _DictionaryAnalyzer):
                     continue
                 case = _CASES.get(str(p.tag.case))
                 if case is None:
@@ -277,7 +283,7 @@ class NameFinder:
                         # A declinable reading beats an indeclinable one ("Анне" is Анна, not Anne).
                         if old is None or ("Fixd" in old.tag.grammemes and "Fixd" not in g):
                             slot[(case, gender)] = p
-        return _Forms(roles, not any(p.is_known for p in parses))
+        return _Forms(roles, not known)
 
     def nominative(self, word: str, role: str, case: str, gender: str) -> str:
         """The nominative singular of one name word, lower case, ё → е."""
@@ -337,7 +343,23 @@ class NameFinder:
     def _surn_nominative(self, word: str, case: str, gender: str) -> str:
         if "Surn" in self.forms(word).roles:
             return self.nominative(word, "Surn", case, gender)
-        return word.lower().replace("ё", "е")
+        low = word.lower().replace("ё", "е")
+        if case == "nomn":
+            return low
+        # An out-of-dictionary surname in an oblique case: ask pymorphy3's guesser once.
+        key = (low, "Surn?", case, gender)
+        hit = self._nomn.get(key)
+        if hit is None:
+            hit = low
+            for p in self._morph.parse(word.lower()):
+                g = p.tag.grammemes
+                if "Surn" in g and _CASES.get(str(p.tag.case)) == case and (gender in g or "ms-f" in g):
+                    inf = p.inflect({"nomn", "sing", gender}) or p.inflect({"nomn", "sing"})
+                    if inf is not None:
+                        hit = inf.word.replace("ё", "е")
+                    break
+            self._nomn[key] = hit
+        return hit
 
     def _match_at(self, toks: list, i: int) -> tuple[int, str, float] | None:
         """Try the name patterns at token i; return (tokens used, normalized, score)."""
@@ -629,7 +651,7 @@ def find_deep(text: str, context: str = "") -> list[Detection]:
         words = _TOKEN_RE.findall(text[start:end])
         if len(span.text.split()) < 2 or any(d.start < end and start < d.end for d in out):
             continue
-        if _is_place(text, start):
+        if _is_place(text, start) or not _deep_agrees(f, text[start:end]):
             continue
         norm = " ".join(_deep_word(f, w) for w in text[start:end].split())
         score = SCORE_SIGNATURE if _is_signature(text, start) else SCORE_DEEP
@@ -640,6 +662,21 @@ def find_deep(text: str, context: str = "") -> list[Detection]:
 
 
 _CAPS_RE = re.compile(r"[А-ЯЁ]")
+
+
+def _deep_agrees(f: NameFinder, span: str) -> bool:
+    """False when every word of a natasha span reads as a name but no case and gender fit them
+    all ("Роза Ветров" is a compass rose, not a woman)."""
+    common = None
+    for word in span.split():
+        if "." in word:
+            continue
+        forms = f.forms(word.strip(",;:"))
+        if not forms.roles:
+            return True  # a word pymorphy3 cannot judge: trust the model
+        slots = set().union(*(s.keys() for s in forms.roles.values()))
+        common = slots if common is None else common & slots
+    return common is None or bool(common)
 
 
 def _deep_word(f: NameFinder, word: str) -> str:
