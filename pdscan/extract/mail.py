@@ -20,6 +20,9 @@ from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, Li
 from pdscan.model import Chunk
 
 log = logging.getLogger(__name__)
+# extract-msg logs what it meets in a letter (attachment names, property values) at WARNING:
+# raw personal data must not reach the logs.
+logging.getLogger("extract_msg").setLevel(logging.CRITICAL)
 
 _HEADERS = ("From", "To", "Cc", "Bcc", "Reply-To", "Subject")
 
