@@ -5,7 +5,7 @@ N small files into its share, then times:
   walk  — listing + stat (+ for SMB one security-descriptor query per file) with 1 and K SD threads
   read  — reading every file's content with 1 and P parallel processes (P connections for SMB)
 
-    sudo .venv/bin/python benchmarks/bench_smb.py --files 3000 --procs 4
+    sudo .venv/bin/python benchmarks/bench_smb.py --files 2000 --procs 4 [--pipeline]
 
 Loopback has no network latency, so SMB figures here are an upper bound; on a LAN every round trip
 adds ~0.2–1 ms, which is why reads and ACL queries run in parallel.
@@ -72,6 +72,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=2048, help="bytes per file")
     ap.add_argument("--procs", type=int, default=4, help="parallel readers (connections) to compare with 1")
     ap.add_argument("--sd-threads", type=int, default=smb.SD_THREADS)
+    ap.add_argument("--pipeline", action="store_true", help="also time the whole scan (ner off, no OCR)")
     args = ap.parse_args()
     if skip_reason():
         sys.exit(f"bench_smb: {skip_reason()}")
@@ -133,6 +134,16 @@ def main() -> None:
                 lambda: sum(pool.map(_read_smb_chunk, [(c, env) for c in _split(smb_refs, args.procs)]))
             )
         rows.append(("read", "smb", f"{args.procs} connections", t))
+
+        if args.pipeline:
+            from pdscan.extract import Limits
+            from pdscan.scan import ScanOptions, run_scan
+
+            for src, root in (("local", str(srv.share_dir)), ("smb", srv.url)):
+                opts = ScanOptions(jobs=args.procs, ner="off", limits=Limits(ocr=False))
+                t, summary = timed(lambda root=root, opts=opts: run_scan([root], opts, lambda r: None))
+                assert summary.files_seen == n, summary.to_dict()
+                rows.append(("pdscan scan", src, f"{args.procs} workers", t))
 
         print(f"{n} files of {args.size} B, Samba {srv.host}:{srv.port} (loopback), {os.cpu_count()} CPUs")
         print(f"load average before: {LOAD[0]:.1f}, after: {os.getloadavg()[0]:.1f}")
