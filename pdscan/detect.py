@@ -35,6 +35,7 @@ Raw values never leave this module: ``scan`` returns fingerprints and masked for
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import logging
 import re
@@ -73,6 +74,7 @@ NER_PLUGINS: dict[str, tuple[str, ...]] = {
 # the series look-alikes through. At least 7 characters: shorter tokens cannot hold an identifier.
 _TOKEN = re.compile(r"\d[\d \t\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
 _RUN = re.compile(r"\d+")
+_COLON_DIGIT = re.compile(r"\d:\d")
 # No identifier has more than 19 digits in a row (a card); a longer run is an account number.
 _MAX_RUN = 19
 # The widest context window of any recognizer (characters before a hit; half of it after).
@@ -80,6 +82,7 @@ _WINDOW = 80
 # Two series letters right before a 7-digit run: "АБ 1234567", "AB№1234567".
 _SERIES_BEFORE = re.compile(r"(?<![\w])[А-ЯЁA-Z]{2}[ \u00a0\u202f]?(?:№|N)?[ \u00a0\u202f]?")
 _EMAIL_LOCAL_MAX = 64
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _EMAIL_DOMAIN_MAX = 255
 
 # Organisation requisites: an ORG_SENSITIVE hit (phone, e-mail) near them is the company's own contact.
@@ -282,13 +285,6 @@ def _combine(patterns: list[tuple[_Rec, re.Pattern, float, int]]):
     return re.compile(rx, REGEX_FLAGS), groups
 
 
-def sum_bits(masks: Iterable[int]) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
-
-
 class Detector:
     """Identifier detection for one worker process (build once, call ``scan`` per file).
 
@@ -315,8 +311,8 @@ class Detector:
         # All digit patterns as optional look-aheads: one match call reports every shape at a position.
         # Two sets: every pattern (a context word stands near the token), and only the patterns
         # that can reach the threshold without context ("+7 …", "123-456-789 01", a card).
-        # Each recognizer has a bit; a context word found near a token sets the bits of the
-        # recognizers it serves, and patterns that need context run only when their bit is set.
+        # Each recognizer has a bit; patterns that need a context word go on to normalize and
+        # _score only when one of their recognizer's stems stands near the token.
         bits = {id(r): 1 << i for i, r in enumerate(self._digit_recs)}
         every = [
             (r, rx, sc, bits[id(r)] if r.requires_context or sc < SCORE_THRESHOLD else 0)
@@ -324,14 +320,9 @@ class Detector:
             for rx, sc in r.patterns
         ]
         self._combined = _combine(every)
-        self._combined_free = _combine([g for g in every if not g[3]])
-        owners: dict[str, int] = {}
-        for r in self._digit_recs:
-            for w in r.rec.CONTEXT:
-                owners[w.lower()] = owners.get(w.lower(), 0) | bits[id(r)]
-        # A matched word also serves every recognizer owning a shorter word it starts with.
-        self._owners = {w: sum_bits(m for v, m in owners.items() if w.startswith(v)) for w in owners}
-        self._any_context = _words_regex(owners)
+        self._stems_by_bit = [
+            (bits[id(r)], tuple(w.lower() for w in r.rec.CONTEXT)) for r in self._digit_recs
+        ]
         self._maskers: dict[str, Callable[[str], str]] = {r.ENTITY: r.mask for r in recs}
         self._extra: list[ExtraDetector] = list(extra or [])
         self._count_persons: Callable[[list[Detection]], int] | None = None
@@ -367,9 +358,15 @@ class Detector:
         if self._at_recs:
             at = text.find("@")
             while at >= 0:
-                lo, hi = max(0, at - _EMAIL_LOCAL_MAX - 1), at + _EMAIL_DOMAIN_MAX
-                for r in self._at_recs:
-                    self._match(r, chunk, lo, hi, hits, must_cover=at)
+                # An address has a letter or digit on both sides of its "@".
+                if 0 < at < len(text) - 1 and text[at - 1].isalnum() and text[at + 1].isalnum():
+                    # Start at the local part: the regex is then tried at a few positions only.
+                    lo, stop = at, max(0, at - _EMAIL_LOCAL_MAX - 1)
+                    while lo > stop and text[lo - 1] in _LOCAL_CHARS:
+                        lo -= 1
+                    hi = at + _EMAIL_DOMAIN_MAX
+                    for r in self._at_recs:
+                        self._match(r, chunk, lo, hi, hits, must_cover=at)
                 at = text.find("@", at + 1)
         detections = self._resolve(hits)
         for fn in self._extra:
@@ -379,11 +376,14 @@ class Detector:
     def _digit_hits(self, chunk: Chunk, hits: list) -> None:
         text = chunk.text
         min_digits = self._min_digits
-        any_context, owners = self._any_context, self._owners
+        combined, groups = self._combined
+        stems_by_bit = self._stems_by_bit
         header_mask = 0
         if chunk.context:
-            for w in any_context.findall(chunk.context.lower()):
-                header_mask |= owners[w]
+            header = chunk.context.lower()
+            for bit, stems in stems_by_bit:
+                if any(w in header for w in stems):
+                    header_mask |= bit
         seen: set[tuple[str, int, int]] = set()
         enough = self._enough_digits
         for t in _TOKEN.finditer(text):
@@ -391,9 +391,11 @@ class Detector:
             if enough.match(text, ts, te) is None:
                 continue  # one C call rejects most tokens (a sum, a year and a day)
             runs = [(m.start(), m.end()) for m in _RUN.finditer(text, ts, te)]
+            if len(runs) == 1 and runs[0][1] - runs[0][0] == 8:
+                continue  # eight digits alone: a meter reading or a date, never an identifier
+            if _COLON_DIGIT.search(text, ts, te):
+                continue  # "25:28:010013:123": a cadastral number or a time
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
-            if left < min_digits:
-                continue
             starts = []
             for r, re_ in runs:
                 if left < min_digits:
@@ -401,6 +403,8 @@ class Detector:
                 left -= re_ - r
                 if re_ - r > _MAX_RUN:
                     continue  # 20-digit accounts and the like: no identifier starts here
+                if re_ - r == 1 and text[r] not in "78":
+                    continue  # only a phone's "7" / "8" stands alone at an identifier's start
                 starts.append(r)
                 if r and text[r - 1] in "+(":
                     starts.append(r - 1)
@@ -408,33 +412,52 @@ class Detector:
                     s = _SERIES_BEFORE.search(text, max(0, r - 6), r)
                     if s is not None and s.end() == r:
                         starts.append(s.start())
-            # Every hit's context window lies inside [ts - window, te + window / 2].
-            mask = header_mask
-            for w in any_context.findall(_lowered(text[max(0, ts - _WINDOW) : te + _WINDOW // 2])):
-                mask |= owners[w]
-            combined, groups = self._combined if mask else self._combined_free
-            if combined is None or not starts:
+            if not starts:
                 continue
+            # Shapes first (one match call per start); then, only for recognizers that need a
+            # context word and whose shape matched, a substring test of their stems on the window
+            # (every hit's window lies inside [ts - window, te + window / 2]); _score decides exactly.
+            shapes = []
+            need = 0
             for pos in starts:
                 m = combined.match(text, pos, te + 2)
                 if m.lastindex is None:
                     continue  # no shape matched here
-                for (s, e), (name, r, base, bit) in zip(m.regs[1:], groups, strict=True):
-                    if s < 0 or (bit and not mask & bit) or (name, s, e) in seen:
+                for (s, e), g in zip(m.regs[1:], groups, strict=True):
+                    if s >= 0:
+                        shapes.append((s, e, g))
+                        need |= g[3]
+            if not shapes:
+                continue
+            mask = header_mask
+            if need & ~mask:
+                window = text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()
+                for bit, stems in stems_by_bit:
+                    if need & bit and not mask & bit and any(w in window for w in stems):
+                        mask |= bit
+            # Strongest patterns first; a recognizer's weaker shape inside its own hit is skipped
+            # ("7 914 …" inside "+7 914 …").
+            shapes.sort(key=lambda x: -x[2][2])
+            taken: list[tuple[int, int, str]] = []
+            for s, e, (name, r, base, bit) in shapes:
+                if (bit and not mask & bit) or (name, s, e) in seen:
+                    continue
+                seen.add((name, s, e))
+                if any(a < e and s < b and ent == r.entity for a, b, ent in taken):
+                    continue
+                if r.expensive:  # context first, the numbering plan only for survivors
+                    score = self._score(r, chunk, s, e, base)
+                    if score < SCORE_THRESHOLD:
                         continue
-                    seen.add((name, s, e))
-                    if r.expensive:  # context first, the numbering plan only for survivors
-                        score = self._score(r, chunk, s, e, base)
-                        if score < SCORE_THRESHOLD:
-                            continue
-                        value = r.rec.normalize(text[s:e])
-                    else:
-                        value = r.rec.normalize(text[s:e])
-                        if value is None:
-                            continue
-                        score = self._score(r, chunk, s, e, base)
-                    if value is not None and score >= SCORE_THRESHOLD:
-                        hits.append((score, r.priority, s, e, r.entity, value))
+                    value = r.rec.normalize(text[s:e])
+                else:
+                    value = r.rec.normalize(text[s:e])
+                    if value is None:
+                        continue
+                    score = self._score(r, chunk, s, e, base)
+                if value is not None and score >= SCORE_THRESHOLD:
+                    hits.append((score, r.priority, s, e, r.entity, value))
+                    taken.append((s, e, r.entity))
 
     def _match(
         self,
@@ -499,6 +522,9 @@ class Detector:
         cut = post.find("\n\n")
         post = post if cut < 0 else post[:cut]
 
+        if not any(w in pre or w in post for w in ORG_MARKERS):  # substring tests: cheap
+            if not (chunk.context and _ORG_RX.search(chunk.context.lower())):
+                return False
         far = ORG_WINDOW + 1
         org = _nearest(pre, post, _ORG_RX, far)
         if org >= far and not (chunk.context and _ORG_RX.search(chunk.context.lower())):
@@ -511,11 +537,16 @@ class Detector:
         if not hits:
             return []
         hits.sort(key=lambda h: (-h[0], -h[1], h[2] - h[3]))
+        starts: list[int] = []  # kept spans never overlap: sorted by start, ends sorted too
         kept: list[tuple] = []
         for h in hits:
-            if all(h[3] <= k[2] or h[2] >= k[3] for k in kept):
-                kept.append(h)
-        kept.sort(key=lambda h: h[2])
+            i = bisect.bisect_right(starts, h[2])
+            if i and kept[i - 1][3] > h[2]:
+                continue  # overlaps the kept span starting at or before it
+            if i < len(kept) and kept[i][2] < h[3]:
+                continue  # overlaps the kept span after it
+            starts.insert(i, h[2])
+            kept.insert(i, h)
         return [Detection(entity=h[4], start=h[2], end=h[3], normalized=h[5], score=h[0]) for h in kept]
 
     # -- one file -----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ ROLE_MAILBOXES = frozenset(
 class RuEmailRecognizer(RuPatternRecognizer):
     ENTITY = "EMAIL_ADDRESS"
     PATTERNS = [
-        Pattern("email", rf"(?<![\w.%+\-@]){_LOCAL}@(?:{_LABEL}\.)+{_TLD}(?![\w\-]|\.\w)", 0.6),
+        Pattern("email", rf"(?<![\w.%+\-@]){_LOCAL}@(?:{_LABEL}\.){{1,8}}{_TLD}(?![\w\-]|\.\w)", 0.6),
     ]
     CONTEXT = ["почт", "e-mail", "email", "эл.", "электронн", "mail", "адрес"]
     MIN_DIGITS = 0

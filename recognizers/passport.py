@@ -18,7 +18,8 @@ from recognizers.base import NUM_END, NUM_START, SP, RuPatternRecognizer, digits
 _THIS_YEAR = datetime.date.today().year % 100
 
 # Between series and number: spaces, a tab (table cells), "№", "N", "номер", a comma.
-_SEP = r"[ \u00a0\u202f\t]*[,;]?[ \u00a0\u202f\t]*(?:(?:№|N|No\.?|[Нн]омер:?|[Нн]\.)[ \u00a0\u202f\t]*)?"
+# Bounded repeats: a long run of spaces must not make the regex backtrack quadratically.
+_SEP = r"[ \u00a0\u202f\t]{0,3}[,;]?[ \u00a0\u202f\t]{0,3}(?:(?:№|N|No\.?|[Нн]омер:?|[Нн]\.)[ \u00a0\u202f\t]{0,3})?"
 
 
 class RuPassportRecognizer(RuPatternRecognizer):
