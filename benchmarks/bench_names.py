@@ -178,9 +178,9 @@ def main() -> None:
     scans = []
     if args.files_mb > 0:
         with tempfile.TemporaryDirectory(prefix="bench-names-") as tmp:
-            size = write_files(build_corpus(args.files_mb, args.seed + 7), Path(tmp))
+            files_size = write_files(build_corpus(args.files_mb, args.seed + 7), Path(tmp))
             for ner in ("off", "fast"):
-                scans.append((ner, size / whole_scan(Path(tmp), ner) / 1e6))
+                scans.append((ner, files_size / whole_scan(Path(tmp), ner) / 1e6))
 
     docs = Gen(args.seed + 100).documents(args.docs)
     deep_docs = docs[: max(8, args.docs // 4)]
@@ -200,7 +200,7 @@ def main() -> None:
     print(f"| names-on scan / identifier-only scan | {fast / off:.0%} |")
     if scans:
         print(
-            f"\nWhole scan (read, extract, detect: pdscan.worker.FileScanner), {size / 1e6:.1f} MB of files:\n"
+            f"\nWhole scan (read, extract, detect: pdscan.worker.FileScanner), {files_size / 1e6:.1f} MB of files:\n"
         )
         print("| --ner | MB/s per core (file bytes) |")
         print("| --- | ---: |")
