@@ -224,22 +224,22 @@ _END, _PARA, _TABLE, _ROW, _NOTE = "\ue000", "\ue001", "\ue002", "\ue003", "\ue0
 _WORD_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
  xmlns:w="{W[1:-1]}" xmlns:mc="{MC[1:-1]}">
 <xsl:output method="text" encoding="utf-8"/>
-<xsl:template match="text()|mc:Fallback"/>
+<xsl:template match="text()|mc:Fallback|w:pPr|w:rPr|w:tblPr|w:tblGrid|w:trPr|w:sectPr"/>
 <xsl:template match="w:footnote|w:endnote|w:comment">{_NOTE}<xsl:value-of select="@w:id"/>{_END}<xsl:apply-templates/></xsl:template>
 <xsl:template match="w:p">{_PARA}<xsl:apply-templates mode="p"/>{_END}</xsl:template>
 <xsl:template match="w:tbl">{_TABLE}{_END}<xsl:apply-templates mode="row"
-  select=".//w:tr[generate-id(ancestor::w:tbl[1]) = generate-id(current())]"/></xsl:template>
+  select="w:tr|w:sdt/w:sdtContent/w:tr|w:customXml/w:tr"/></xsl:template>
 <xsl:template match="w:tr" mode="row">{_ROW}<xsl:for-each select="w:tc|w:sdt/w:sdtContent/w:tc|w:customXml/w:tc">
   <xsl:if test="position() > 1"><xsl:text>&#9;</xsl:text></xsl:if><xsl:apply-templates mode="cell"/>
   <xsl:value-of select="substring('{"&#9;" * 63}', 1, w:tcPr/w:gridSpan/@w:val - 1)"/>
   </xsl:for-each>{_END}</xsl:template>
-<xsl:template match="text()|mc:Fallback" mode="p"/>
+<xsl:template match="text()|mc:Fallback|w:pPr|w:rPr" mode="p"/>
 <xsl:template match="w:t|w:delText" mode="p"><xsl:value-of select="."/></xsl:template>
 <xsl:template match="w:tab" mode="p"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr" mode="p"><xsl:text>&#10;</xsl:text></xsl:template>
 <xsl:template match="w:noBreakHyphen" mode="p">-</xsl:template>
 <xsl:template match="w:p" mode="p"><xsl:apply-templates mode="p"/><xsl:text>&#10;</xsl:text></xsl:template>
-<xsl:template match="text()|mc:Fallback" mode="cell"/>
+<xsl:template match="text()|mc:Fallback|w:pPr|w:rPr|w:tcPr|w:tblPr|w:tblGrid|w:trPr" mode="cell"/>
 <xsl:template match="w:t|w:delText" mode="cell"><xsl:value-of select="translate(., '&#9;', ' ')"/></xsl:template>
 <xsl:template match="w:tab|w:br|w:cr|w:tc" mode="cell"><xsl:text> </xsl:text><xsl:apply-templates mode="cell"/></xsl:template>
 <xsl:template match="w:noBreakHyphen" mode="cell">-</xsl:template>
