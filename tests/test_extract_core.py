@@ -400,7 +400,7 @@ def test_html_tables_blocks_scripts(tmp_path):
 <p>Ответственный: <b>Сидоров</b> Иван,
 тел. 8 (4234) 32-15-67</p>
 <table><tr><th colspan="2">ФИО</th><th>Паспорт</th></tr>
-<tr><td>Иванов</td><td>П.С.</td><td>4510 123456</td></tr></table>
+<tr><td>Ива<b>нов</b></td><td>П.<br>С.</td><td><p>4510</p><p>123456</p></td></tr></table>
 <div>Подпись</div>
 </body></html>"""
     path = tmp_path / "жильцы.html"
@@ -409,7 +409,7 @@ def test_html_tables_blocks_scripts(tmp_path):
     assert ct == "text/html"
     assert chunks == [
         ("table 1 row 1", "ФИО\t\tПаспорт", ""),
-        ("table 1 row 2", "Иванов\tП.С.\t4510 123456", "ФИО\t\tПаспорт"),
+        ("table 1 row 2", "Иванов\tП. С.\t4510 123456", "ФИО\t\tПаспорт"),
         (
             "line 2",
             "Список\nСписок жильцов\nОтветственный: Сидоров Иван, тел. 8 (4234) 32-15-67\nПодпись",

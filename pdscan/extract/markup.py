@@ -49,8 +49,18 @@ def _html_text(data: bytes) -> str:
     return decode(data)
 
 
-def _cell_text(el: etree._Element) -> str:
-    return " ".join(" ".join(el.itertext()).split())
+def _cell_text(cell: etree._Element) -> str:
+    """Text of a cell: inline tags join ("Иван<b>ов</b>"), block tags and <br> separate."""
+    parts: list[str] = []
+    for event, el in etree.iterwalk(cell, events=("start", "end")):
+        if el.tag in _BLOCK and el is not cell:
+            parts.append(" ")
+        if event == "start":
+            if el.text:
+                parts.append(el.text)
+        elif el.tail and el is not cell:
+            parts.append(el.tail)
+    return " ".join("".join(parts).split())
 
 
 def _html_rows(table: etree._Element) -> Iterator[str]:
