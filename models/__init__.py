@@ -25,17 +25,24 @@ def nlp_configuration() -> dict:
 
 
 def analyzer_engine(pdscan_recognizers: bool = True):
-    """A Presidio AnalyzerEngine for "ru" on models/ru_pdscan."""
+    """A stock Presidio AnalyzerEngine for "ru" on models/ru_pdscan (loaded by path), holding
+    pdscan's identifier recognizers and PERSON / LOCATION / DATE_OF_BIRTH."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
     nlp_engine = NlpEngineProvider(nlp_configuration=nlp_configuration()).create_engine()
     registry = RecognizerRegistry(supported_languages=["ru"])
     if pdscan_recognizers:
+        from recognizers import identifier_recognizers
         from recognizers.address import RuAddressRecognizer
         from recognizers.birthdate import RuBirthDateRecognizer
         from recognizers.names import RuPersonRecognizer
 
-        for rec in (RuPersonRecognizer(), RuAddressRecognizer(), RuBirthDateRecognizer()):
+        for rec in [
+            *identifier_recognizers(),
+            RuPersonRecognizer(),
+            RuAddressRecognizer(),
+            RuBirthDateRecognizer(),
+        ]:
             registry.add_recognizer(rec)
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["ru"])
