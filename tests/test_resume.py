@@ -114,3 +114,64 @@ def test_kill_9_then_rerun_gives_the_uninterrupted_result(tmp_path, pdscan_cmd):
     c.close()
     again = run_pdscan(pdscan_cmd, *scan_args, "--db", str(db))
     assert again.rc == 0 and again.summary["files_reused"] == N_FILES
+
+
+# A writer that records synthetic results for WRITER_FILES paths, as run_scan drives the store.
+WRITER = """
+import sys
+import time
+from pdscan.model import FileRef, FileResult, Finding
+from pdscan.scan import ScanOptions, Summary
+from pdscan.store import Store
+
+db, n = sys.argv[1], int(sys.argv[2])
+s = Store(db)
+s.begin(["/share"], ScanOptions())
+for i in range(n):
+    ref = FileRef(path=f"/share/d{i % 7}/f{i:05d}.txt", root="/share", rel=f"d{i % 7}/f{i:05d}.txt",
+                  size=10 + i, mtime=1.7e9, inode=i + 1)
+    res = s.cached(ref)
+    if res is None:
+        fp = f"{i:064x}"
+        res = FileResult(ref=ref, findings=[Finding("RU_SNILS", fp, "*******0000", 1.0, "line 1")] if i % 2 else [],
+                         bytes_read=10 + i)
+    s.record(res)
+    time.sleep(0.0005)  # as if reading: a run lasts > 2 s, so every kill below lands inside it
+s.finish(Summary(), True)
+"""
+WRITER_FILES = 4000
+
+
+def test_store_survives_kill_9_at_random_points(tmp_path):
+    """The store alone, killed again and again at random moments of a run: always consistent,
+    and the run that finally completes has every file once and every value as news."""
+    import random
+    import sys
+
+    db = tmp_path / "pd.db"
+    rng = random.Random(5)
+    cmd = [sys.executable, "-c", WRITER, str(db), str(WRITER_FILES)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    for _ in range(8):
+        p = subprocess.Popen(cmd, env=env)
+        time.sleep(rng.uniform(0.2, 1.2))
+        assert p.poll() is None  # still running when killed
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        c = sqlite3.connect(db)
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        c.close()
+    assert subprocess.run(cmd, env=env, timeout=120).returncode == 0
+    c = sqlite3.connect(db)
+    assert c.execute("SELECT count(*), count(DISTINCT path) FROM files").fetchone() == (
+        WRITER_FILES,
+        WRITER_FILES,
+    )
+    assert c.execute("SELECT count(*) FROM findings").fetchone()[0] == WRITER_FILES // 2
+    statuses = [r[0] for r in c.execute("SELECT status FROM scans ORDER BY id")]
+    assert statuses[-1] == "complete" and set(statuses[:-1]) <= {"interrupted"}
+    # No complete scan before it: everything recorded by the killed runs is still news.
+    assert (
+        c.execute("SELECT new_count FROM scans ORDER BY id DESC LIMIT 1").fetchone()[0] == WRITER_FILES // 2
+    )
+    c.close()

@@ -352,3 +352,18 @@ def test_a_scan_of_a_subfolder_in_between_hides_nothing_from_the_next_diff(db):
     assert [(c["kind"], c["path"], c["fingerprint"]) for c in db.changes(db.scan_id)] == [
         ("resolved", "/share/hr/a.txt", FP_A)
     ]
+
+
+def test_a_damaged_database_is_a_clear_error(tmp_path, pdscan_cmd):
+    import subprocess
+
+    from pdscan.store import open_store
+
+    bad = tmp_path / "pd.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="не удалось открыть базу"):
+        open_store(bad)
+    tree = tmp_path / "share"
+    tree.mkdir()
+    p = subprocess.run([*pdscan_cmd, "scan", str(tree), "--db", str(bad)], capture_output=True, text=True)
+    assert p.returncode == 2 and "не удалось открыть базу" in p.stderr and "Traceback" not in p.stderr
