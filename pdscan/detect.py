@@ -320,6 +320,7 @@ class Detector:
             for rx, sc in r.patterns
         ]
         self._combined = _combine(every)
+        self._bare_need = self._bare_table()
         self._stems_by_bit = [
             (bits[id(r)], tuple(w.lower() for w in r.rec.CONTEXT)) for r in self._digit_recs
         ]
@@ -328,6 +329,29 @@ class Detector:
         self._count_persons: Callable[[list[Detection]], int] | None = None
         for spec in NER_PLUGINS.get(ner, ()):
             self._load_plugin(spec)
+
+    def _bare_table(self) -> dict[tuple[int, str], int]:
+        """(length, first digit) of a bare digit run → 0: no pattern takes it; a bit mask: only
+        patterns needing context take it (the bits of their recognizers); -1: some pattern takes it
+        without context. Found by trying the patterns on sample runs, so it follows the recognizers."""
+        combined, groups = self._combined
+        table: dict[tuple[int, str], int] = {}
+        if combined is None:
+            return table
+        for length in range(1, _MAX_RUN + 2):
+            for first in "0123456789":
+                need, free = 0, False
+                for fill in "05":  # patterns constrain leading digits only; two fills for safety
+                    sample = " " + first + fill * (length - 1) + " "
+                    m = combined.match(sample, 1)
+                    for (s, _), (_, _, _, bit) in zip(m.regs[1:], groups, strict=True):
+                        if s >= 0:
+                            need |= bit
+                            free = free or not bit
+                table[(length, first)] = -1 if free else need
+        for first in "0123456789":  # seven digits may follow series letters (military id)
+            table[(7, first)] = -1
+        return table
 
     def _wanted(self, entity: str) -> bool:
         return self.entities is None or entity in self.entities
@@ -390,10 +414,22 @@ class Detector:
             ts, te = t.span()
             if enough.match(text, ts, te) is None:
                 continue  # one C call rejects most tokens (a sum, a year and a day)
-            runs = [(m.start(), m.end()) for m in _RUN.finditer(text, ts, te)]
-            if len(runs) == 1 and runs[0][1] - runs[0][0] == 8:
-                continue  # eight digits alone: a meter reading or a date, never an identifier
-            if _COLON_DIGIT.search(text, ts, te):
+            runs = [m.span() for m in _RUN.finditer(text, ts, te)]
+            if len(runs) == 1 and not (ts and text[ts - 1] in "+("):
+                # A bare run of digits (invoice, waybill, account numbers): the table built in
+                # __init__ says whether any pattern could take it without a context word; if
+                # not, the context stems of the possible recognizers are tested before any regex.
+                rs, rend = runs[0]
+                need = self._bare_need.get((rend - rs, text[rs]), -1)
+                if need == 0:
+                    continue
+                if need > 0:
+                    window = text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()
+                    if not (header_mask & need) and not any(
+                        need & bit and any(w in window for w in stems) for bit, stems in stems_by_bit
+                    ):
+                        continue
+            if text.find(":", ts, te) >= 0 and _COLON_DIGIT.search(text, ts, te):
                 continue  # "25:28:010013:123": a cadastral number or a time
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
             starts = []
