@@ -91,9 +91,7 @@ def _walk_errors_to_results(
             yield item
 
 
-def walk_roots(
-    roots: list[str], follow_symlinks: bool, smb_hosts: int = 4
-) -> Iterator[FileRef | WalkError]:
+def walk_roots(roots: list[str], follow_symlinks: bool, smb_hosts: int = 4) -> Iterator[FileRef | WalkError]:
     local = [r for r in roots if not r.startswith("smb://")]
     remote = [r for r in roots if r.startswith("smb://")]
     # Keep the user's order of roots: a file is reported under the first root that holds it.
@@ -107,8 +105,9 @@ def walk_roots(
 
             # SMB hosts are latency-bound: walk up to smb_hosts of them at once. A host that is
             # down or refuses the credentials yields one error record and the others go on.
+            # Listing only: ACLs are read later, for files with personal data (see run_scan).
             remote_done = True
-            yield from smb.walk_many(remote, parallel=smb_hosts)
+            yield from smb.walk_many(remote, parallel=smb_hosts, acl=False)
 
 
 def run_scan(
@@ -127,6 +126,14 @@ def run_scan(
 
     def finish_result(result: FileResult) -> None:
         summary.files_seen += 1
+        if result.ref.source == "smb" and not result.ref.owner and has_personal_data(result):
+            # An SMB ACL costs a round trip per file: read only for files with personal data
+            # (cached ones too, so an ACL changed on an unchanged file is seen).
+            from pdscan.sources import smb
+
+            result.ref, acl_error = smb.with_access(result.ref)
+            if acl_error:
+                result.errors.append(acl_error)
         if options.policy is not None and has_personal_data(result):
             result.violations = options.policy.evaluate(result, options.as_of)
         if result.skipped:

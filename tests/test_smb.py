@@ -192,7 +192,10 @@ def test_readers_from_posix_modes(creds):
     assert _names(group) == {"PDSCANTEST\\root", "adm"}  # no Everyone for a 0640 file
     acl = refs["perm/posix_acl.txt"]
     assert _names(acl) == {"PDSCANTEST\\root", "bin"}  # S-1-22-1-2 from the POSIX ACL entry
-    assert all(r.kind == "sid" and r.detail == "ALLOW READ" for r in acl.readers)
+    assert {(r.kind, r.name, r.detail) for r in acl.readers} == {
+        ("owner", "PDSCANTEST\\root", "ALLOW READ"),
+        ("sid", "bin", "ALLOW READ"),
+    }
 
 
 def test_listing_only_walk_and_access_later(creds):
@@ -414,10 +417,25 @@ def test_cli_hosts_file_policy_and_incremental(server, pdscan_cmd, tmp_path):
     summary = records[-1]
     assert summary["type"] == "summary" and summary["errors"] == 1
 
-    # Rescan: nothing changed on the share, so no file is read again.
-    r2, records2 = _run_cli(pdscan_cmd, args, {}, tmp_path)
+    details = next(
+        x for x in records if x["type"] == "violation" and x["path"] == f"{server.url}/perm/0644.txt"
+    )
+    assert details["owner"] == "PDSCANTEST\\root"  # ACLs are read for files with personal data
+
+    # Rescan after a chmod (content and mtime unchanged): no file is read again, but the ACL is
+    # read anew, so the excessive access is gone.
+    target = server.share_dir / "perm/0644.txt"
+    mtime = target.stat().st_mtime_ns
+    target.chmod(0o600)
+    try:
+        assert target.stat().st_mtime_ns == mtime
+        r2, records2 = _run_cli(pdscan_cmd, args, {}, tmp_path)
+    finally:
+        target.chmod(0o644)
     assert r2.returncode in (0, 1), r2.stderr
     assert records2[-1]["files_reused"] == summary["files_seen"] - 1  # all but the dead host's record
+    excessive2 = {x["path"] for x in records2 if x["type"] == "violation" and x["rule"] == "excessive_access"}
+    assert f"{server.url}/perm/0644.txt" not in excessive2
 
 
 def test_cli_refuses_world_readable_config(server, pdscan_cmd, tmp_path):

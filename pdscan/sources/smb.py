@@ -385,7 +385,10 @@ def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
         return {}, f"права доступа не прочитаны: {_os_message(e)}"
     allowed = readers_of(sd)
     known = names.resolve([sd.owner or "", sd.group or "", *(sid for sid, _ in allowed)])
-    readers = tuple(Reader("sid", sid_name(sid, known), detail) for sid, detail in allowed)
+    # The owner's own ACE is the owner reading (the policy's allow_owner applies), as for local files.
+    readers = tuple(
+        Reader("owner" if sid == sd.owner else "sid", sid_name(sid, known), detail) for sid, detail in allowed
+    )
     return {
         "owner": sid_name(sd.owner, known) if sd.owner else "",
         "group": sid_name(sd.group, known) if sd.group else "",
@@ -569,25 +572,27 @@ def walk(
             fetcher_.close()
 
 
-def walk_many(roots: Iterable[str], parallel: int = 4, acl_procs: int = 1) -> Iterator[FileRef | WalkError]:
+def walk_many(
+    roots: Iterable[str], parallel: int = 4, acl_procs: int = 1, acl: bool = True
+) -> Iterator[FileRef | WalkError]:
     """Walk several smb:// roots at once (hosts are slow one by one); items arrive as found.
 
-    Each root runs in its own thread; the ACL helper processes are shared. A host that is down
-    yields its WalkError and the rest go on.
+    Each root runs in its own thread; the ACL query threads/processes are shared. A host that is
+    down yields its WalkError and the rest go on. acl=False: listing only (see walk).
     """
     roots = list(roots)
-    acl = AclFetcher(acl_procs)
+    fetcher = AclFetcher(acl_procs if acl else 1, SD_THREADS if acl else 1)
     try:
         if len(roots) <= 1 or parallel <= 1:
             for r in roots:
-                yield from walk(r, fetcher=acl)
+                yield from walk(r, fetcher=fetcher, acl=acl)
             return
-        yield from _merged(roots, parallel, acl)
+        yield from _merged(roots, parallel, fetcher, acl)
     finally:
-        acl.close()
+        fetcher.close()
 
 
-def _merged(roots: list[str], parallel: int, acl: AclFetcher) -> Iterator[FileRef | WalkError]:
+def _merged(roots: list[str], parallel: int, fetcher: AclFetcher, acl: bool) -> Iterator[FileRef | WalkError]:
     q: queue.Queue = queue.Queue(maxsize=1000)
     done = object()
     todo = iter(roots)
@@ -602,7 +607,7 @@ def _merged(roots: list[str], parallel: int, acl: AclFetcher) -> Iterator[FileRe
                 if r is None:
                     break
                 try:
-                    for item in walk(r, fetcher=acl):
+                    for item in walk(r, fetcher=fetcher, acl=acl):
                         if stop.is_set():
                             return
                         q.put(item)
@@ -630,6 +635,14 @@ def _merged(roots: list[str], parallel: int, acl: AclFetcher) -> Iterator[FileRe
                 q.get(timeout=0.1)
             except queue.Empty:
                 pass
+
+
+def with_access(ref: FileRef) -> tuple[FileRef, str | None]:
+    """The ref with owner, group and readers filled (one query), or unchanged and why not."""
+    try:
+        return file_access(ref), None
+    except (OSError, SmbError) as e:
+        return ref, (e.strerror if isinstance(e, OSError) and e.strerror else str(e))
 
 
 def file_access(ref: FileRef) -> FileRef:
