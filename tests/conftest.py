@@ -22,3 +22,12 @@ def pdscan_cmd() -> list[str]:
     """The installed console script (the same one users run)."""
     exe = Path(sys.executable).parent / "pdscan"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "pdscan"]
+
+
+@pytest.fixture(autouse=True)
+def _private_store(tmp_path_factory, monkeypatch):
+    """Each test gets its own findings store (PDSCAN_DB) unless it passes --db.
+
+    `pdscan scan` keeps a store by default; one shared by tests (or by test runs going on at the
+    same time) would turn findings into "nothing new" (exit 0) or a lock conflict (exit 2)."""
+    monkeypatch.setenv("PDSCAN_DB", str(tmp_path_factory.mktemp("store") / "pdscan.db"))

@@ -98,7 +98,7 @@ def run_pdscan(cmd: list[str], *args: str, env: dict | None = None, timeout: flo
         capture_output=True,
         text=True,
         timeout=timeout,
-        env={**os.environ, **(env or {})},
+        env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None},  # None: unset
     )
     records = [json.loads(line) for line in p.stdout.splitlines() if line.startswith("{")]
     return Run(p.returncode, records, p.stderr)

@@ -183,7 +183,7 @@ def test_second_scan_on_a_busy_store_exits_2(tmp_path, pdscan_cmd):
 def test_no_store_leaves_no_database(tmp_path, pdscan_cmd):
     tree = tmp_path / "share"
     make_tree(tree)
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "PDSCAN_DB": None}  # the default place
     r = run_pdscan(pdscan_cmd, "scan", str(tree), "--no-store", "--format", "jsonl", "-j", "0", env=env)
     assert r.rc == 1 and not (tmp_path / "data").exists()
     # Without --db the store goes to the user's data dir, created private.
