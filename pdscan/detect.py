@@ -173,7 +173,6 @@ class _Rec:
     boost: float
     org_sensitive: bool
     priority: int
-    expensive: bool
 
 
 def _prepare(rec: RuPatternRecognizer) -> _Rec:
@@ -189,7 +188,6 @@ def _prepare(rec: RuPatternRecognizer) -> _Rec:
         boost=rec.CONTEXT_BOOST,
         org_sensitive=rec.ORG_SENSITIVE,
         priority=rec.PRIORITY,
-        expensive=rec.EXPENSIVE_NORMALIZE,
     )
 
 
@@ -481,17 +479,11 @@ class Detector:
                 seen.add((name, s, e))
                 if any(a < e and s < b and ent == r.entity for a, b, ent in taken):
                     continue
-                if r.expensive:  # context first, the numbering plan only for survivors
-                    score = self._score(r, chunk, s, e, base)
-                    if score < SCORE_THRESHOLD:
-                        continue
-                    value = r.rec.normalize(text[s:e])
-                else:
-                    value = r.rec.normalize(text[s:e])
-                    if value is None:
-                        continue
-                    score = self._score(r, chunk, s, e, base)
-                if value is not None and score >= SCORE_THRESHOLD:
+                value = r.rec.normalize(text[s:e])  # checksum / plan; cheap tests run first
+                if value is None:
+                    continue
+                score = self._score(r, chunk, s, e, base)
+                if score >= SCORE_THRESHOLD:
                     hits.append((score, r.priority, s, e, r.entity, value))
                     taken.append((s, e, r.entity))
 

@@ -60,8 +60,6 @@ class RuPatternRecognizer(PatternRecognizer):
     TRIGGER: str = "digits"  # "digits" | "@"
     # Fast path: an organisation's own contact (letterhead next to КПП/ОГРН/р/с) is not PD.
     ORG_SENSITIVE: bool = False
-    # Fast path: True when normalize() is dear (phonenumbers): the context is checked first.
-    EXPENSIVE_NORMALIZE: bool = False
     # Fast path: which entity wins when two hits overlap with equal score (higher wins).
     PRIORITY: int = 0
 

@@ -86,7 +86,6 @@ class RuPhoneRecognizer(RuPatternRecognizer):
     ]
     MIN_DIGITS = 10
     ORG_SENSITIVE = True
-    EXPENSIVE_NORMALIZE = True
     PRIORITY = 3
 
     def normalize(self, text: str) -> str | None:
