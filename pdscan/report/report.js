@@ -3,13 +3,13 @@
 // virtual scrolling (only the visible rows are in the DOM), and a card per file.
 (function () {
   const D = JSON.parse(document.getElementById("pdscan-data").textContent);
+  document.body.dataset.dataParsed = String(Math.round(performance.now()));
   const ENT = D.entities.map((e) => e[1]);
   const ENT_CODE = D.entities.map((e) => e[0]);
   const RULE = D.rules.map((r) => r[1]);
   const RULE_CODE = D.rules.map((r) => r[0]);
   const STATE = D.states.map((s) => s[1]);
   const STATE_CODE = D.states.map((s) => s[0]);
-  const FILES = D.files;
   const ROW_H = 30;
   const OVERSCAN = 10;
   const $ = (id) => document.getElementById(id);
@@ -28,28 +28,74 @@
     return (n / 1048576).toFixed(1).replace(".", ",") + " МБ";
   }
 
-  // ---- derived per-file fields, computed once -------------------------------------------
-  const AS_OF = D.meta.as_of || "";
-  for (const f of FILES) {
-    let nv = 0;
-    for (const g of f.f) nv += 1;
-    f._nv = nv;
-    f._ents = f.e.map((i) => ENT[i]).join(", ");
-    const rules = [];
-    f._exp = false;
-    f._soon = false;
-    for (const v of f.v) {
-      rules.push(RULE[v[0]]);
-      if (RULE_CODE[v[0]] === "retention_expired") f._exp = true;
-      if (RULE_CODE[v[0]] === "expires_soon") f._soon = true;
+  // ---- files with a fixed shape (fast property access), derived text computed lazily ----------
+  const TYPES = D.types || [];
+  const EMPTY = [];
+  const EXPIRED = RULE_CODE.indexOf("retention_expired"), SOON = RULE_CODE.indexOf("expires_soon");
+  const C = D.files, N = D.n, ROOTS = D.roots || [];
+  const col = (k, dflt) => C[k] || new Array(N).fill(dflt);
+  const cP = col("p", ""), cRo = col("ro", 0), cR = col("r", ""), cO = col("o", ""), cG = col("g", ""), cM = col("m", "");
+  const cS = col("s", 0), cT = col("t", ""), cL = col("l", ""), cC = col("c", 0), cN = col("n", 0), cSt = col("st", 0);
+  const cRs = col("rs", ""), cRr = col("rr", ""), cRc = col("rc", ""), cDl = col("dl", ""), cE = col("e", EMPTY);
+  const cF = col("f", EMPTY), cV = col("v", EMPTY), cEr = col("er", EMPTY);
+  class F {
+    constructor(i) {
+      const p = cP[i], root = ROOTS[cRo[i]] || "";
+      this.p = p;
+      this.r = cR[i] || (root && p.startsWith(root + "/") ? p.slice(root.length + 1) : p);
+      const slash = this.r.indexOf("/");
+      this.d = slash > 0 ? this.r.slice(0, slash) : "(корень)";
+      this.o = cO[i];
+      this.g = cG[i];
+      this.m = cM[i];
+      this.s = cS[i];
+      this.t = cT[i];
+      this.l = cL[i];
+      this.c = TYPES[cC[i]] || "";
+      this.n = cN[i];
+      this.st = cSt[i];
+      this.rs = cRs[i];
+      this.rr = cRr[i];
+      this.rc = cRc[i];
+      this.dl = cDl[i];
+      this.e = cE[i];
+      this.f = cF[i];
+      this.v = cV[i];
+      this.er = cEr[i];
+      this._nv = this.f.length;
+      this._exp = false;
+      this._soon = false;
+      for (const v of this.v) {
+        if (v[0] === EXPIRED) this._exp = true;
+        else if (v[0] === SOON) this._soon = true;
+      }
+      this.__ents = null;
+      this.__rules = null;
+      this.__pl = null;
     }
-    f._rules = rules.join(", ");
-    f._pl = f.p.toLowerCase();
-    const slash = f.r.lastIndexOf("/");
-    f._name = slash >= 0 ? f.r.slice(slash + 1) : f.r;
-    f._dir = slash >= 0 ? f.r.slice(0, slash + 1) : "";
+    get _ents() {
+      if (this.__ents === null) this.__ents = this.e.map((i) => ENT[i]).join(", ");
+      return this.__ents;
+    }
+    get _rules() {
+      if (this.__rules === null) this.__rules = this.v.map((v) => RULE[v[0]]).join(", ");
+      return this.__rules;
+    }
+    get _pl() {
+      if (this.__pl === null) this.__pl = this.p.toLowerCase();
+      return this.__pl;
+    }
+    get _name() {
+      return this.r.slice(this.r.lastIndexOf("/") + 1);
+    }
+    get _dir() {
+      return this.r.slice(0, this.r.lastIndexOf("/") + 1);
+    }
   }
-
+  const FILES = new Array(N);
+  for (let i = 0; i < N; i++) FILES[i] = new F(i);
+  D.files = null; // the raw objects can go
+  document.body.dataset.derived = String(Math.round(performance.now()));
   // ---- header ---------------------------------------------------------------------------
   function renderMeta() {
     const m = D.meta;
@@ -317,7 +363,7 @@
     }
     h += "<h4>Найденные данные (" + nf.format(f.f.length) + ")</h4><table class=\"t\"><tr><th>Вид</th><th>Значение</th><th>Раз</th><th>Где</th><th>Статус</th></tr>";
     for (const g of f.f.slice(0, MAX_FINDINGS))
-      h += "<tr><td>" + esc(ENT[g[0]]) + '</td><td class="mask">' + esc(g[1]) + "</td><td>" + g[2] + "</td><td>" + esc(g[4] ? g[4] + ": " + g[3] : g[3]) + '</td><td><span class="pill s-' + STATE_CODE[g[5]] + '">' + esc(STATE[g[5]]) + "</span>" + (g[6] ? " " + esc(g[6]) : "") + "</td></tr>";
+      h += "<tr><td>" + esc(ENT[g[0]]) + '</td><td class="mask">' + esc(g[1]) + "</td><td>" + g[2] + "</td><td>" + esc(g[4] ? g[4] + ": " + g[3] : g[3]) + '</td><td><span class="pill s-' + STATE_CODE[g[5] || 0] + '">' + esc(STATE[g[5] || 0]) + "</span>" + (g[6] ? " " + esc(g[6]) : "") + "</td></tr>";
     h += "</table>";
     if (f.f.length > MAX_FINDINGS) h += "<p>… и ещё " + nf.format(f.f.length - MAX_FINDINGS) + " (полный список: pdscan report --format xlsx)</p>";
     if (f.er.length) h += "<h4>Прочитан не полностью</h4><ul>" + f.er.map((e) => "<li>" + esc(e) + "</li>").join("") + "</ul>";
