@@ -6,10 +6,14 @@ It uses the same recognizer classes (``recognizers/``) piece by piece:
 1. a cheap prefilter: one regex pass finds *number tokens* (digits joined by the separators
    identifiers use: spaces, tabs, "-", "()", "№", "номер", two series letters) and ``str.find``
    finds every "@"; a token with fewer digits than the smallest ``MIN_DIGITS`` stops here
-   (dates, sums, house numbers);
+   (dates, sums, house numbers), so do runs longer than 19 digits (accounts), cadastral numbers,
+   and bare runs that only context-needing patterns could take (invoice, waybill numbers: a
+   (length, first digit) table built from the patterns) when none of those recognizers' context
+   stems occurs near the token;
 2. the patterns of all recognizers, combined into one regex of optional look-aheads (one named
    group per pattern, so overlapping shapes — phone and СНИЛС, card and ОМС — all show up), are
-   tried once at each digit-run start of a token (and at its "+", "(" or series letters);
+   tried once at each digit-run start of a token (and at its "+", "(" or series letters); a shape
+   whose pattern needs context goes on only if a stem of its recognizer occurs in the window;
 3. ``normalize`` (the checksum / numbering plan) decides whether the match is a value;
 4. context on a window around the hit (``CONTEXT_WINDOW`` before, half of it after) and the
    column header of a table row (``Chunk.context``): context words and ``NEGATIVE_CONTEXT`` are
@@ -77,8 +81,6 @@ _RUN = re.compile(r"\d+")
 _COLON_DIGIT = re.compile(r"\d:\d")
 # No identifier has more than 19 digits in a row (a card); a longer run is an account number.
 _MAX_RUN = 19
-# The widest context window of any recognizer (characters before a hit; half of it after).
-_WINDOW = 80
 # Two series letters right before a 7-digit run: "АБ 1234567", "AB№1234567".
 _SERIES_BEFORE = re.compile(r"(?<![\w])[А-ЯЁA-Z]{2}[ \u00a0\u202f]?(?:№|N)?[ \u00a0\u202f]?")
 _EMAIL_LOCAL_MAX = 64
@@ -318,6 +320,8 @@ class Detector:
             for rx, sc in r.patterns
         ]
         self._combined = _combine(every)
+        # The widest context window (before a hit; half of it after): a token's window holds its hits'.
+        self._window = max((r.window for r in self._digit_recs), default=0)
         self._bare_need = self._bare_table()
         self._stems_by_bit = [
             (bits[id(r)], tuple(w.lower() for w in r.rec.CONTEXT)) for r in self._digit_recs
@@ -422,7 +426,7 @@ class Detector:
                 if need == 0:
                     continue
                 if need > 0:
-                    window = text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()
+                    window = text[max(0, ts - self._window) : te + self._window // 2].lower()
                     if not (header_mask & need) and not any(
                         need & bit and any(w in window for w in stems) for bit, stems in stems_by_bit
                     ):
@@ -465,7 +469,7 @@ class Detector:
                 continue
             mask = header_mask
             if need & ~mask:
-                window = text[max(0, ts - _WINDOW) : te + _WINDOW // 2].lower()
+                window = text[max(0, ts - self._window) : te + self._window // 2].lower()
                 for bit, stems in stems_by_bit:
                     if need & bit and not mask & bit and any(w in window for w in stems):
                         mask |= bit
