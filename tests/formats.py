@@ -75,9 +75,7 @@ def footnotes_xml(*texts: str) -> str:
         for i, t in enumerate(texts, start=1)
     )
     separator = '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>{separator}{notes}</w:footnotes>'
-    )
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>{separator}{notes}</w:footnotes>'
 
 
 def docx_body_xml(body: str) -> str:
@@ -91,8 +89,13 @@ def docx_body_xml(body: str) -> str:
 # ---- xlsx -------------------------------------------------------------------------------------
 
 
-def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
-    """An xlsx made by xlsxwriter; each sheet's rows start at A1. Strings stay strings."""
+def write_xlsx(
+    path: Path, sheets: dict[str, Rows], comments: dict[str, dict[str, str]] | None = None
+) -> Path:
+    """An xlsx made by xlsxwriter; each sheet's rows start at A1. Strings stay strings.
+
+    `comments`: cell notes by sheet name, e.g. {"Лист1": {"B3": "паспорт сдан"}}.
+    """
     import xlsxwriter
 
     wb = xlsxwriter.Workbook(str(path), {"default_date_format": "dd.mm.yyyy"})
@@ -106,6 +109,8 @@ def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
                     ws.write_string(i, j, val)
                 else:
                     ws.write(i, j, val)
+        for cell, text in (comments or {}).get(name, {}).items():
+            ws.write_comment(cell, text, {"author": "Кадры"})
     wb.close()
     return path
 

@@ -159,6 +159,17 @@ def test_docx_embedded_workbook_is_read_as_a_member(tmp_path):
     ]
 
 
+def test_docx_alt_chunk_html_is_read(tmp_path):
+    path = write_docx(tmp_path / "a.docx", paragraphs=["Отчёт"])
+    add_part(path, "word/afchunk1.htm", "<html><body><p>Телефон +7 914 123-45-67</p></body></html>")
+    ctx = ExtractContext(limits=Limits(), name=path.name)
+    _, chunks = extract(path.read_bytes(), ctx)
+    assert [(c.member, c.location, c.text) for c in chunks] == [
+        (None, "paragraph 1", "Отчёт"),
+        ("word/afchunk1.htm", "line 1", "Телефон +7 914 123-45-67"),
+    ]
+
+
 @pytest.mark.usefixtures("word_reader")
 def test_docx_strict_open_xml(tmp_path):
     path = write_docx(tmp_path / "a.docx", paragraphs=["Паспорт 4510 123456"], tables=[PERSON_TABLE[:2]])
@@ -265,6 +276,17 @@ def test_xlsx_all_sheets_rows_with_header_context(tmp_path):
         ("sheet Угол!E5", "\tE5", "D4"),
     ]
     assert errors == []
+
+
+def test_xlsx_cell_comments(tmp_path):
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        {"Лист1": [["ФИО"], ["Иванов"]]},
+        comments={"Лист1": {"A2": "Паспорт 4510 123456 сдан в кадры"}},
+    )
+    _, chunks, _ = run(path)
+    assert chunks[-1] == ("comment A2", "Паспорт 4510 123456 сдан в кадры", "")
+    assert chunks[:2] == [("sheet Лист1!A1", "ФИО", ""), ("sheet Лист1!A2", "Иванов", "ФИО")]
 
 
 def test_xlsx_corrupt(tmp_path):

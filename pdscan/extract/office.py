@@ -454,14 +454,21 @@ def extract_docx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         ctx.check_deadline()
         yield from _docx_part(read_part(z, name, ctx), name, ctx, where)
     yield from _embedded(z, "word/embeddings/", ctx)
+    # altChunk parts: HTML/RTF/text pasted in whole (report generators use them); not in document.xml.
+    yield from _embedded(z, "word/", ctx, _ALT_CHUNK)
 
 
-def _embedded(z: zipfile.ZipFile, prefix: str, ctx: ExtractContext) -> Iterator[Chunk]:
+_ALT_CHUNK = re.compile(r"word/[^/]+\.(html?|mht|mhtml|rtf|txt)$", re.I)
+
+
+def _embedded(
+    z: zipfile.ZipFile, prefix: str, ctx: ExtractContext, pattern: re.Pattern | None = None
+) -> Iterator[Chunk]:
     """Documents embedded in a document (an xlsx inside a docx...) are read like archive members."""
     if ctx.nested is None:
         return
     for name in z.namelist():
-        if name.startswith(prefix) and not name.endswith("/"):
+        if name.startswith(prefix) and not name.endswith("/") and (pattern is None or pattern.match(name)):
             ctx.check_deadline()
             try:
                 yield from ctx.nested(read_part(z, name, ctx), name, ctx)
@@ -602,7 +609,22 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
 def extract_xlsx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     z = open_package(data, ctx, "xlsx")  # limits checked before calamine inflates anything
     yield from extract_workbook(data, ctx, "xlsx")
+    yield from _cell_comments(z, ctx)
     yield from _embedded(z, "xl/embeddings/", ctx)
+
+
+_COMMENTS = re.compile(r"xl/(comments\d*|threadedComments/threadedComment\d*)\.xml$")
+
+
+def _cell_comments(z: zipfile.ZipFile, ctx: ExtractContext) -> Iterator[Chunk]:
+    """Cell notes (calamine skips them): one Chunk per note, located by its cell ("comment B3")."""
+    for name in sorted((n for n in z.namelist() if _COMMENTS.match(n)), key=_natural):
+        ctx.check_deadline()
+        root = _parse(read_part(z, name, ctx), name)
+        for el in root.iter("{*}comment", "{*}threadedComment"):
+            text = "".join(t.text or "" for t in el.iter("{*}t", "{*}text") if len(t) == 0)
+            if text.strip():
+                yield Chunk(text=text, location=f"comment {el.get('ref', '')}".strip(), member=ctx.member)
 
 
 # ---- encrypted Office documents ----------------------------------------------------------------
