@@ -1,9 +1,9 @@
 """PDF text layer via pypdfium2, one Chunk per page ("page N").
 
 Why not pdfplumber on the hot path: it runs pdfminer's pure-Python layout analysis on every
-character. Measured by benchmarks/bench_extract.py (one core): pypdfium2 (PDFium, C++) reads
-≈ 300–550 text pages/s where pdfplumber reads ≈ 4–6, ~80–100× slower. We need the characters,
-not their layout.
+character. Measured by benchmarks/bench_extract.py (CPU time of one process): pypdfium2
+(PDFium, C++) reads ≈ 300–500 text pages/s where pdfplumber reads ≈ 5, 60–100× fewer. We need
+the characters, not their layout.
 
 A page with no text but with pictures is a scan: it is handed to the page OCR hook, which the
 OCR module installs with ``set_page_ocr``. Without a hook (or with OCR off) such pages are
