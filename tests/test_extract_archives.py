@@ -167,7 +167,11 @@ def test_depth_limit_is_a_member_error_not_a_crash():
     members = by_member(chunks)
     assert "l1.txt" in members and "l1.zip!/l2.zip!/l3.txt" in members  # depth 3 is read
     assert not any("l4.txt" in (m or "") for m in members)
-    assert any("глубин" in e and "l3.zip!/l4.zip" in e for e in errors)
+    assert errors == ["вложенные архивы глубже 3 уровней не раскрыты: 1 (первый: l1.zip!/l2.zip!/l3.zip)"]
+    # the same limit as a setting
+    _, chunks, errors = run(data, "deep.zip", Limits(max_archive_depth=1))
+    assert set(by_member(chunks)) == {"l1.txt"}
+    assert errors == ["вложенные архивы глубже 1 уровней не раскрыты: 1 (первый: l1.zip)"]
 
 
 # ---- encrypted and corrupt ---------------------------------------------------------------------------
@@ -249,9 +253,13 @@ def test_nested_42_zip_style_bomb():
     leaf = zip_bytes({f"{i}.txt": bytes(16 << 20) for i in range(2)})
     level = leaf
     for _ in range(3):
-        level = zip_bytes({f"{i}.zip": level for i in range(8)})
+        level = zip_bytes({f"{i}.zip": level for i in range(9)})
     assert len(level) < 200_000
-    assert "zip-бомба" in str(timed_bomb(level, "42.zip"))
+    # default depth 3: the leaves sit at depth 4 and are never opened; the 729 unopened
+    # archives past the depth limit are the bomb
+    assert "архивов глубже 3 уровней" in str(timed_bomb(level, "42.zip"))
+    # allowed deep enough to reach the leaves, the 16 MiB of zeros trip the ratio guard
+    assert "сжатия" in str(timed_bomb(level, "42.zip", Limits(max_archive_depth=5)))
 
 
 def _overlapping_zip(n: int) -> bytes:

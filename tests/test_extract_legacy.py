@@ -193,6 +193,21 @@ def test_forwarded_letter_is_read(tmp_path: Path):
     assert errors == []
 
 
+def test_letter_at_the_depth_limit_keeps_its_body(tmp_path: Path):
+    eml = write_eml(
+        tmp_path / "l.eml", "Паспорт", f"Текст: {PD}", attachments=[("a.txt", b"x", "text/plain")]
+    )
+    box = io.BytesIO()
+    with zipfile.ZipFile(box, "w") as z:
+        z.writestr("почта/l.eml", eml.read_bytes())
+    p = tmp_path / "mail.zip"
+    p.write_bytes(box.getvalue())
+    _, chunks, errors = run(p, Limits(max_archive_depth=1))
+    assert "123456" in text_of(c for c in chunks if c.location == "body")
+    assert not any(c.member and "attachments" in c.member for c in chunks)
+    assert errors == ["вложенные архивы глубже 1 уровней не раскрыты: 1 (первый: почта/l.eml)"]
+
+
 def test_encrypted_eml_keeps_headers(tmp_path: Path):
     p = tmp_path / "smime.eml"
     p.write_bytes(

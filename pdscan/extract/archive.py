@@ -13,6 +13,7 @@ import bz2
 import io
 import lzma
 import os
+import re
 import struct
 import tarfile
 import zipfile
@@ -104,18 +105,42 @@ def _member_error(ctx: ExtractContext, name: str, e: BaseException) -> None:
     ctx.errors.append(f"{where}: {msg}")
 
 
+# More containers than this past the depth limit in one file is a 42.zip-style bomb.
+MAX_TOO_DEEP = 64
+_DEEP_NOTE = re.compile(r"^вложенные архивы глубже \d+ уровней не раскрыты: (\d+) ")
+
+
+def too_deep(ctx: ExtractContext) -> bool:
+    """A container (archive, letter's attachments) whose items would pass the nesting limit is
+    not opened. One note per file counts them and names the first; the items beside them are
+    still read. Past MAX_TOO_DEEP such containers the file is a bomb (LimitExceeded)."""
+    lim = ctx.limits.max_archive_depth
+    if ctx.depth + 1 <= lim:
+        return False
+    where = ctx.member or ctx.name or "файл"
+    for i, note in enumerate(ctx.errors):
+        m = _DEEP_NOTE.match(note)
+        if m:
+            n = int(m.group(1)) + 1
+            if n > MAX_TOO_DEEP:
+                raise LimitExceeded(
+                    f"больше {MAX_TOO_DEEP} архивов глубже {lim} уровней (возможна zip-бомба)"
+                )
+            ctx.errors[i] = note.replace(f": {m.group(1)} ", f": {n} ", 1)
+            return True
+    ctx.errors.append(f"вложенные архивы глубже {lim} уровней не раскрыты: 1 (первый: {where})")
+    return True
+
+
 def _nested(data: bytes, name: str, ctx: ExtractContext) -> Iterator[Chunk]:
-    """Extract one member; depth overflow is a note for that member, not the end of the file."""
+    """Extract one member. Bombs and the file's time limit (LimitExceeded) end the file; a
+    corrupt, encrypted or oversized member is noted and the others are read."""
     assert ctx.nested is not None
     try:
         yield from ctx.nested(data, name, ctx)
-    except LimitExceeded as e:
-        # Bombs and the file's time limit end the file; only the depth limit (message from
-        # the dispatcher) is local to this member.
-        if "глубина" not in str(e):
-            raise
-        _member_error(ctx, name, e)
-    except ExtractError as e:  # corrupt, encrypted, too big: this member only
+    except LimitExceeded:
+        raise
+    except ExtractError as e:
         _member_error(ctx, name, e)
 
 
@@ -225,6 +250,8 @@ def _where(ctx: ExtractContext, name: str) -> str:
 
 @register("application/zip")
 def extract_zip(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if too_deep(ctx):
+        return
     for name, body in iter_zip(data, ctx):
         yield from _nested(body, name, ctx)
 
@@ -237,6 +264,8 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     import py7zr
     from py7zr.exceptions import Bad7zFile, PasswordRequired, UnsupportedCompressionMethodError
 
+    if too_deep(ctx):
+        return
     guard = Guard(ctx)
     try:
         arc = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
@@ -338,6 +367,8 @@ class _SevenZipFactory:
 
 @register("application/x-tar")
 def extract_tar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
+    if too_deep(ctx):
+        return
     try:
         tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, EOFError) as e:
@@ -453,6 +484,8 @@ def _inner_name(name: str, exts: tuple[str, ...]) -> str:
 
 
 def _single_stream(data: bytes, ctx: ExtractContext, kind: str, exts: tuple[str, ...]) -> Iterator[Chunk]:
+    if too_deep(ctx):
+        return
     guard = Guard(ctx)
     guard.entry()
     try:
@@ -492,6 +525,8 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     """rarfile reads stored members itself; compressed ones go through unrar, unar or bsdtar."""
     import rarfile
 
+    if too_deep(ctx):
+        return
     try:
         rf = rarfile.RarFile(io.BytesIO(data))
     except rarfile.PasswordRequired as e:  # encrypted headers: even the names are hidden

@@ -16,6 +16,7 @@ from email.message import EmailMessage
 from lxml import html as lxml_html
 
 from pdscan.extract import register
+from pdscan.extract.archive import too_deep
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
 from pdscan.model import Chunk
 
@@ -47,10 +48,8 @@ def _attachment(data: bytes, name: str, ctx: ExtractContext) -> Iterator[Chunk]:
     where = f"{ctx.member}!/{name}" if ctx.member else name
     try:
         yield from ctx.nested(data, name, ctx)
-    except LimitExceeded as e:
-        if "глубина" not in str(e):
-            raise
-        ctx.errors.append(f"{where}: {e}")
+    except LimitExceeded:
+        raise
     except ExtractError as e:
         ctx.errors.append(f"{where}: {e}")
 
@@ -106,6 +105,7 @@ def _eml_message(msg: EmailMessage, ctx: ExtractContext) -> Iterator[Chunk]:
         # The headers were read; the rest is ciphertext.
         raise EncryptedError("письмо зашифровано")
     n = 0
+    attachments_too_deep = False
     # walk() descends into attached letters (message/rfc822) too: a forwarded letter's text
     # and attachments are read as part of this one.
     for part in msg.walk():
@@ -131,6 +131,10 @@ def _eml_message(msg: EmailMessage, ctx: ExtractContext) -> Iterator[Chunk]:
         if not payload:
             continue
         n += 1
+        if n == 1 and too_deep(ctx):
+            attachments_too_deep = True
+        if attachments_too_deep:
+            continue
         yield from _attachment(payload, f"attachments/{_safe_name(filename or '', n)}", ctx)
 
 
@@ -179,6 +183,8 @@ def _msg_message(msg, ctx: ExtractContext) -> Iterator[Chunk]:
         yield Chunk(text=body, location="body", member=ctx.member)
     for n, att in enumerate(getattr(msg, "attachments", []) or [], start=1):
         ctx.check_deadline()
+        if n == 1 and too_deep(ctx):
+            break
         name = _safe_name(getattr(att, "longFilename", None) or getattr(att, "name", None) or "", n)
         data = getattr(att, "data", None)
         if isinstance(data, bytes | bytearray):
