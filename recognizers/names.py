@@ -407,12 +407,24 @@ class NameFinder:
             (("Name", "Surn"), SCORE_PAIR),
         ):
             if order[0] in r0 and order[1] in r1:
+                # Two first names ("Роман Евгений") are no name + surname pair.
+                if "Surn" in order and "Name" in (r0 if order[0] == "Surn" else r1):
+                    continue
                 cg = self._agree(r0[order[0]], r1[order[1]])
                 if cg:
                     words = {order[k]: self.nominative(toks[i + k][1], order[k], *cg) for k in range(2)}
                     if "Surn" in words:
                         return 2, f"{words['Surn']} {words['Name']}", score
                     return 2, f"{words['Name']} {words['Patr']}", score
+        # A first name and an out-of-dictionary surname in the nominative ("Татьяна Тарабрина").
+        for k_name, k_surn in ((0, 1), (1, 0)):
+            rn = (r0, r1)[k_name]
+            fs = (f0, f1)[k_surn]
+            if "Name" in rn and fs.unknown:
+                gender = _surname_gender(toks[i + k_surn][1].lower())
+                if gender and ("nomn", gender) in rn["Name"]:
+                    name = self.nominative(toks[i + k_name][1], "Name", "nomn", gender)
+                    return 2, f"{toks[i + k_surn][1].lower().replace('ё', 'е')} {name}", SCORE_PAIR
         return None
 
     def _full(self, surn: str, name: str, patr: str, case: str, gender: str) -> str:
@@ -536,6 +548,19 @@ def _case_rank(cg: tuple[str, str]) -> tuple[int, str]:
 _PATR_ENDINGS = tuple(
     s + e for s in ("вич", "вн", "ичн", "ьич") for e in ("", "а", "у", "ем", "е", "ой", "ы", "ом")
 )
+
+
+_SURN_MASC = ("ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ской")
+_SURN_FEMN = ("ова", "ева", "ёва", "ина", "ына", "ская", "цкая")
+
+
+def _surname_gender(word: str) -> str | None:
+    """The gender a nominative surname's ending tells, or None when it does not look like one."""
+    if word.endswith(_SURN_FEMN):
+        return "femn"
+    if word.endswith(_SURN_MASC):
+        return "masc"
+    return None
 
 
 def _initials(tok: str) -> str:

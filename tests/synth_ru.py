@@ -379,6 +379,53 @@ class Gen:
         )
         return Doc("personal_letter", _lines(text), True, True, False, {q.full().lower().replace("ё", "е")})
 
+    def notice(self) -> Doc:
+        """A notice to a citizen: short name forms (initials, "гр.", name + surname) and an address."""
+        r = self.r
+        p = self.person()
+        form = r.randint(0, 3)
+        who = {
+            0: f"гр. {decline(p.surname, 'Surn', 'datv', p.female)} {p.initials()}",
+            1: f"{p.initials()} {decline(p.surname, 'Surn', 'datv', p.female)}",
+            2: f"{p.name} {p.surname}",
+            3: f"{p.surname.upper()} {p.name.upper()} {p.patronymic.upper()}",
+        }[form]
+        text = (
+            f"УВЕДОМЛЕНИЕ № {r.randint(1, 999)}\n\nНастоящим уведомляем {who} о задолженности по оплате "
+            f"жилищно-коммунальных услуг в размере {r.randint(1000, 90000)} руб. по адресу: {self.address()}.\n"
+            f"Просим погасить задолженность до {self.date(self.any_date(), 2)}.\n"
+        )
+        if form == 2:
+            text = text.replace("уведомляем", "уведомляем собственника")
+        return Doc("notice", _lines(text), True, True, False)
+
+    def catalog(self) -> Doc:
+        """Brands, places and titles made of names: no person, no address, no birth date."""
+        r = self.r
+        items = r.sample(
+            [
+                "Автомобили Лада Калина и Лада Гранта в наличии",
+                "Шоколад Алёнка, торт Наполеон, печенье Юбилейное",
+                "Станция метро Площадь Ильича",
+                "Сквер Анны Ахматовой",
+                "Театр им. М. Горького",
+                "Школа имени Ю.А. Гагарина",
+                "Гостиница Ольга, кафе Мария",
+                "Фестиваль Белые Ночи",
+                "Премия имени Андрея Белого",
+                "Библиотека имени Н.А. Некрасова",
+                "Памятник Петру Первому",
+                "Проспект Мира и Красная Площадь",
+                "Праздник 8 Марта, День Победы 9 Мая",
+                "Главный Бухгалтер и Генеральный Директор",
+            ],
+            6,
+        )
+        text = (
+            "КАТАЛОГ МЕРОПРИЯТИЙ\n" + ".\n".join(items) + f".\nОбновлено {self.date(self.any_date(), 0)}.\n"
+        )
+        return Doc("catalog", _lines(text), False, False, False)
+
     def documents(self, n: int) -> list[Doc]:
         kinds = [
             self.register,
@@ -389,6 +436,8 @@ class Gen:
             self.prose,
             self.hr_order,
             self.personal_letter,
+            self.notice,
+            self.catalog,
         ]
         return [kinds[i % len(kinds)]() for i in range(n)]
 
