@@ -33,6 +33,7 @@ Extra detectors (names, birth dates, addresses) plug in as plain callables
   "module:function". The module may also define ``ENTITY`` + ``mask(normalized) -> str`` (used
   to mask that entity) and ``count_persons(detections) -> int`` (used for ``persons``).
   A plugin that cannot be imported is skipped (logged), so the identifier scan still runs.
+  Extra detections below ``SCORE_THRESHOLD`` are dropped like the identifiers' own.
 
 Raw values never leave this module: ``scan`` returns fingerprints and masked forms only.
 """
@@ -395,8 +396,12 @@ class Detector:
                         self._match(r, chunk, lo, hi, hits, must_cover=at)
                 at = text.find("@", at + 1)
         detections = self._resolve(hits)
-        for fn in self._extra:
-            detections.extend(d for d in fn(chunk) if self._wanted(d.entity))
+        if self._extra:
+            for fn in self._extra:
+                detections.extend(
+                    d for d in fn(chunk) if d.score >= SCORE_THRESHOLD and self._wanted(d.entity)
+                )
+            detections.sort(key=lambda d: d.start)  # scan() counts lines forward
         return detections
 
     def _digit_hits(self, chunk: Chunk, hits: list) -> None:

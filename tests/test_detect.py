@@ -160,3 +160,18 @@ def test_zero_findings_in_company_requisites_only_documents(det):
 def test_snils_helper_matches_published_example():
     # the published example: 112-233-445 95
     assert snils("112233445") == "11223344595"
+
+
+def test_extra_detections_get_line_numbers_and_threshold():
+    def extra(chunk: Chunk) -> list[Detection]:
+        out = []
+        for word, score in (("Иванов", 0.9), ("Петров", 0.3)):
+            i = chunk.text.find(word)
+            if i >= 0:
+                out.append(Detection("PERSON", i, i + len(word), word.lower(), score))
+        return out
+
+    d = Detector(key=KEY, extra=[extra])
+    text = "строка\nпаспорт 0506 123456\nещё\nИванов\nПетров"
+    found = {f.entity: f.location for f in d.scan([Chunk(text=text, location="", line=5)]).findings}
+    assert found == {"RU_PASSPORT": "line 6", "PERSON": "line 8"}  # Петров (0.3) is below the threshold
