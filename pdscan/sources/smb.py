@@ -1,9 +1,10 @@
 """SMB shares as a source: roots `smb://host[:port]/share/path`, read-only, with each file's NT ACL.
 
-Walk: one directory listing per folder (name, size, mtime, file id) and, per file, one compound
-CREATE(READ_CONTROL) + QUERY_INFO(SECURITY: owner, group, DACL) + CLOSE — one round trip. smbd
-answers a connection's requests one at a time, so the queries of a folder run on a few threads,
-each over its own connection. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share
+Walk: one directory listing per folder (name, size, mtime, file id). ACL: per file one compound
+CREATE(READ_CONTROL) + QUERY_INFO(SECURITY: owner, group, DACL) + CLOSE — one round trip; the scan
+asks it only for files with personal data (walk(acl=False) + with_access), walk(acl=True) asks it
+for every file on a few threads, each over its own connection, since smbd answers a connection's
+requests one at a time. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share
 read/write/delete) + READ + CLOSE in one compound for small files, streamed READs for big ones.
 
 Sessions are cached per process, keyed by (host, port, user, slot): each worker process of the
