@@ -38,8 +38,6 @@ from pdscan.model import FileRef, FileResult, Finding, Violation
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
 HIDDEN_STATES = ("false_positive", "accepted")
-# Not personal data alone (CONVENTIONS): kept, but does not make has_pd.
-_NOT_PD_ALONE = frozenset({"LOCATION", "IP_ADDRESS"})
 
 
 class StoreError(Exception):
@@ -490,7 +488,9 @@ class Store:
 
     def _upsert_file(self, result: FileResult) -> _Old:
         ref = result.ref
-        has_pd = int(any(f.entity not in _NOT_PD_ALONE for f in result.findings))
+        from pdscan.scan import has_personal_data  # the one definition (scan.py decides, the store keeps it)
+
+        has_pd = int(has_personal_data(result))
         row = self.conn.execute(
             "INSERT INTO files (path, root, rel, source, size, mtime, inode, dev, uid, gid, owner, grp, "
             "mode, readers, content_type, skipped, persons, bytes_read, has_pd, n_findings, has_errors, "

@@ -367,3 +367,15 @@ def test_a_damaged_database_is_a_clear_error(tmp_path, pdscan_cmd):
     tree.mkdir()
     p = subprocess.run([*pdscan_cmd, "scan", str(tree), "--db", str(bad)], capture_output=True, text=True)
     assert p.returncode == 2 and "не удалось открыть базу" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_has_pd_follows_the_scan_rule(db):
+    """An address alone is kept but does not make the file personal data (pdscan.scan decides)."""
+    addr = Finding("LOCATION", FP_A, "г. М*****", 0.9, "line 1")
+    ip = Finding("IP_ADDRESS", FP_B, "10.*.*.*", 0.9, "line 2")
+    scan_once(db, [result(ref("/share/a.txt"), addr, ip), result(ref("/share/b.txt", inode=2), snils())])
+    assert rows(db, "SELECT path, has_pd, n_findings FROM files ORDER BY path") == [
+        ("/share/a.txt", 0, 2),
+        ("/share/b.txt", 1, 1),
+    ]
+    assert len(db.cached(ref("/share/a.txt")).findings) == 2  # kept and reused all the same
