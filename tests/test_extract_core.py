@@ -363,6 +363,26 @@ def test_pdf_with_owner_password_only_is_read(tmp_path):
     assert chunks == [("page 1", "СНИЛС 112-233-445 95", "")]
 
 
+def test_pdf_filled_form_fields_are_read(tmp_path):
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from tests.formats import DEJAVU
+
+    pdfmetrics.registerFont(TTFont("DejaVu", DEJAVU))
+    path = tmp_path / "заявление.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont("DejaVu", 11)
+    c.drawString(50, 750, "Заявление о регистрации")
+    c.acroForm.textfield(name="snils", value="112-233-445 95", x=50, y=700, width=300, height=20)
+    c.acroForm.textfield(name="passport", value="4510 123456", x=50, y=650, width=300, height=20)
+    c.acroForm.checkbox(name="agree", checked=True, x=50, y=600)
+    c.save()
+    _, chunks, _ = run(path)
+    assert chunks == [("page 1", "Заявление о регистрации\nsnils: 112-233-445 95\npassport: 4510 123456", "")]
+
+
 def test_pdf_corrupt(tmp_path):
     path = write_pdf(tmp_path / "a.pdf", [["Текст"]])
     data = path.read_bytes()

@@ -12,6 +12,7 @@ reported in ``ctx.errors`` as not read.
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Iterator
 
 import pypdfium2 as pdfium
@@ -51,10 +52,51 @@ def has_images(page: pdfium.PdfPage) -> bool:
     return False
 
 
+_FORM_TEXT_FIELDS = (pdfium_c.FPDF_FORMFIELD_TEXTFIELD, pdfium_c.FPDF_FORMFIELD_COMBOBOX)
+
+
+def _utf16(fn, *args) -> str:
+    """Call a PDFium getter that fills a UTF-16LE buffer (size query first)."""
+    size = fn(*args, None, 0)
+    if size <= 2:
+        return ""
+    buf = ctypes.create_string_buffer(size)
+    fn(*args, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), size)
+    return buf.raw[: size - 2].decode("utf-16-le", errors="replace")
+
+
+def form_values(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]:
+    """Filled-in form fields of a page as "name: value" lines.
+
+    An application filled in on screen keeps its answers in form fields, not in the text layer.
+    """
+    form = pdf.formenv.raw
+    out = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            if pdfium_c.FPDFAnnot_GetSubtype(annot) != pdfium_c.FPDF_ANNOT_WIDGET:
+                continue
+            if pdfium_c.FPDFAnnot_GetFormFieldType(form, annot) not in _FORM_TEXT_FIELDS:
+                continue
+            value = _utf16(pdfium_c.FPDFAnnot_GetFormFieldValue, form, annot).strip()
+            if value:
+                name = _utf16(pdfium_c.FPDFAnnot_GetFormFieldName, form, annot).strip()
+                out.append(f"{name}: {value}" if name else value)
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return out
+
+
 def page_texts(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str, bool]]:
-    """(page number, text layer, is a scan) for each page up to Limits.max_pages."""
+    """(page number, text layer + form field values, is a scan) for each page up to Limits.max_pages."""
     pdf = _open(data)
     try:
+        forms = pdf.get_formtype() != pdfium_c.FORMTYPE_NONE
+        if forms:
+            pdf.init_forms()  # before any page is loaded
         total = len(pdf)
         last = min(total, ctx.limits.max_pages)
         for i in range(last):
@@ -73,6 +115,10 @@ def page_texts(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str, boo
                 scan = not text.strip() and has_images(page)
                 if scan and _page_ocr is not None and ctx.limits.ocr:
                     text = _page_ocr(page, i + 1, ctx) or ""
+                if forms:
+                    values = form_values(pdf, page)
+                    if values:
+                        text = text.rstrip("\r\n") + "\n" + "\n".join(values)
                 yield i + 1, text, scan
             finally:
                 page.close()
