@@ -398,6 +398,20 @@ def test_pdf_page_limit(tmp_path):
     assert errors == ["прочитаны первые 2 страниц из 5 (предел max_pages)"]
 
 
+def test_pdf_time_limit_keeps_pages_read(tmp_path):
+    import time
+
+    path = write_pdf(tmp_path / "a.pdf", [[f"страница {i}"] for i in range(1, 4)])
+    ctx = ExtractContext(limits=Limits(file_timeout=0.2), name=path.name, deadline=time.monotonic() + 0.2)
+    _, chunks = extract(path.read_bytes(), ctx)
+    got = []
+    for chunk in chunks:
+        got.append(chunk.location)
+        time.sleep(0.3)  # the detector is slow on this page: the file's time runs out
+    assert got == ["page 1"]
+    assert ctx.errors == ["превышено время обработки файла (0 с): прочитаны страницы 1–1 из 3"]
+
+
 def test_pdf_scanned_page_goes_to_ocr_hook(tmp_path):
     path = write_pdf(
         tmp_path / "скан.pdf", [["Текстовая страница"], ["Паспорт 4510 123456"]], image_pages=[2]

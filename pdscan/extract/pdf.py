@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pdscan.extract import register
-from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError
+from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
 from pdscan.model import Chunk
 
 # OCR of one scanned page: (page, 1-based page number, ctx) -> recognised text ("" if none).
@@ -100,7 +100,14 @@ def page_texts(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str, boo
         total = len(pdf)
         last = min(total, ctx.limits.max_pages)
         for i in range(last):
-            ctx.check_deadline()
+            try:
+                ctx.check_deadline()
+            except LimitExceeded as e:
+                if not i:
+                    raise
+                # Pages read so far keep their findings; the rest is reported as not read.
+                ctx.errors.append(f"{e}: прочитаны страницы 1–{i} из {total}")
+                return
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as e:
