@@ -323,6 +323,7 @@ class Detector:
         self._combined = _combine(every)
         # The widest context window (before a hit; half of it after): a token's window holds its hits'.
         self._window = max((r.window for r in self._digit_recs), default=0)
+        self._stems_cache: dict[int, tuple[str, ...]] = {}
         self._bare_need = self._bare_table()
         self._stems_by_bit = [
             (bits[id(r)], tuple(w.lower() for w in r.rec.CONTEXT)) for r in self._digit_recs
@@ -332,6 +333,14 @@ class Detector:
         self._count_persons: Callable[[list[Detection]], int] | None = None
         for spec in NER_PLUGINS.get(ner, ()):
             self._load_plugin(spec)
+
+    def _stems_for(self, need: int) -> tuple[str, ...]:
+        """All context stems of the recognizers in a bit mask (cached per mask)."""
+        stems = self._stems_cache.get(need)
+        if stems is None:
+            stems = tuple(w for bit, ws in self._stems_by_bit if need & bit for w in ws)
+            self._stems_cache[need] = stems
+        return stems
 
     def _bare_table(self) -> dict[tuple[int, str], int]:
         """(length, first digit) of a bare digit run → 0: no pattern takes it; a bit mask: only
@@ -415,8 +424,9 @@ class Detector:
             for bit, stems in stems_by_bit:
                 if any(w in header for w in stems):
                     header_mask |= bit
-        seen: set[tuple[str, int, int]] = set()
         enough = self._enough_digits
+        window_of = self._window
+        stems_for = self._stems_for
         for t in _TOKEN.finditer(text):
             ts, te = t.span()
             if enough.match(text, ts, te) is None:
@@ -430,11 +440,9 @@ class Detector:
                 need = self._bare_need.get((rend - rs, text[rs]), -1)
                 if need == 0:
                     continue
-                if need > 0:
-                    window = text[max(0, ts - self._window) : te + self._window // 2].lower()
-                    if not (header_mask & need) and not any(
-                        need & bit and any(w in window for w in stems) for bit, stems in stems_by_bit
-                    ):
+                if need > 0 and not header_mask & need:
+                    window = text[max(0, ts - window_of) : te + window_of // 2].lower()
+                    if not any(w in window for w in stems_for(need)):
                         continue
             if text.find(":", ts, te) >= 0 and _COLON_DIGIT.search(text, ts, te):
                 continue  # "25:28:010013:123": a cadastral number or a time
@@ -474,19 +482,20 @@ class Detector:
                 continue
             mask = header_mask
             if need & ~mask:
-                window = text[max(0, ts - self._window) : te + self._window // 2].lower()
+                window = text[max(0, ts - window_of) : te + window_of // 2].lower()
                 for bit, stems in stems_by_bit:
                     if need & bit and not mask & bit and any(w in window for w in stems):
                         mask |= bit
             # Strongest patterns first; a recognizer's weaker shape inside its own hit is skipped
             # ("7 914 …" inside "+7 914 …").
-            shapes.sort(key=lambda x: -x[2][2])
+            # (A look-ahead group starts at its match position, so no shape repeats across starts.)
+            if len(shapes) > 1:
+                shapes.sort(key=lambda x: -x[2][2])
             taken: list[tuple[int, int, str]] = []
-            for s, e, (name, r, base, bit) in shapes:
-                if (bit and not mask & bit) or (name, s, e) in seen:
+            for s, e, (_, r, base, bit) in shapes:
+                if bit and not mask & bit:
                     continue
-                seen.add((name, s, e))
-                if any(a < e and s < b and ent == r.entity for a, b, ent in taken):
+                if taken and any(a < e and s < b and ent == r.entity for a, b, ent in taken):
                     continue
                 value = r.rec.normalize(text[s:e])  # checksum / plan; cheap tests run first
                 if value is None:
