@@ -20,8 +20,14 @@ from pdscan.worker import WorkerConfig
 NOT_PD_ALONE = frozenset({"LOCATION", "IP_ADDRESS"})
 
 
+# Below this score a finding is reported but does not make the file personal data by itself:
+# a signature line of the organisation's own staff ("Директор ООО «МакАрт» Данейкина О.Н.")
+# scores 0.3 (recognizers/names.py, issue 3 item 6).
+PD_MIN_SCORE = 0.5
+
+
 def has_personal_data(result: FileResult) -> bool:
-    return any(f.entity not in NOT_PD_ALONE for f in result.findings)
+    return any(f.entity not in NOT_PD_ALONE and f.score >= PD_MIN_SCORE for f in result.findings)
 
 
 @dataclass

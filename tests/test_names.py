@@ -167,10 +167,11 @@ def test_register_counts_every_owner_and_letter_one_signature():
     res = det.scan(reg.chunks)
     assert res.persons == len(reg.people) == 40
     letter = gen.letter_signature()
+    # The finder scores the signature low; the detector reports nothing below its threshold.
+    assert any(d.score <= SCORE_SIGNATURE for c in letter.chunks for d in names.detect_chunk(c))
     res = det.scan(letter.chunks)
-    people = [f for f in res.findings if f.entity == "PERSON"]
-    assert people and all(f.score <= SCORE_SIGNATURE for f in people)
-    assert 1 <= res.persons <= 2
+    assert not [f for f in res.findings if f.entity == "PERSON" and f.score >= 0.5]
+    assert res.persons <= 2
 
 
 def test_detector_ner_modes_and_masking():
@@ -198,7 +199,7 @@ def test_mask():
 
 def test_deep_mode_adds_natasha_spans():
     pytest.importorskip("natasha")
-    text = "Встреча с Сергеем Петровым прошла в Москве. Ответ подготовила Иванова Анна Петровна."
+    text = "Встреча с Сергеем Петровым прошла в Москве. Заявление подала Иванова Анна Петровна."
     deep = names.find_deep(text)
     norms = {d.normalized for d in deep}
     assert "иванова анна петровна" in norms
@@ -320,3 +321,33 @@ def test_recognizers_share_the_hook_signature():
     assert [d.entity for d in names.detect_chunk(chunk)] == ["PERSON"]
     assert [d.entity for d in birthdate.detect_chunk(chunk)] == ["DATE_OF_BIRTH"]
     assert [d.entity for d in address.detect_chunk(chunk)] == ["LOCATION"]
+
+
+def test_scan_cli_signature_letter_is_not_personal_data(tmp_path: Path, pdscan_cmd):
+    """One own-staff signature is reported with a low score; the file does not count as PD."""
+    import json
+    import subprocess
+
+    gen = Gen(3)
+    root = tmp_path / "share"
+    root.mkdir()
+    letter = gen.letter_signature()
+    (root / "letter.txt").write_text(letter.chunks[0].text, encoding="utf-8")
+    reg = gen.register(rows=25)
+    (root / "owners.csv").write_text(
+        "\n".join(";".join(c.text.split("\t")) for c in reg.chunks), encoding="utf-8"
+    )
+    out = subprocess.run(
+        [*pdscan_cmd, "scan", str(root), "--format", "jsonl", "--no-store", "--jobs", "1", "--no-ocr"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    lines = [json.loads(x) for x in out.stdout.splitlines() if x.strip()]
+    people = [x for x in lines if x.get("type") == "finding" and x.get("entity") == "PERSON"]
+    # Reported with a low score at most (pdscan.detect drops extra detections below its threshold).
+    assert all(x["score"] <= SCORE_SIGNATURE for x in people if x["path"].endswith("letter.txt"))
+    assert len([x for x in people if x["path"].endswith("owners.csv")]) == 25
+    summary = lines[-1]
+    assert summary["type"] == "summary" and summary["files_with_pd"] == 1
+    assert summary["persons"] >= 25
