@@ -541,8 +541,27 @@ def test_broken_xml_is_read_as_text(tmp_path):
     )
     ct, chunks, _ = run(path)
     assert ct == "text/xml"
-    assert len(chunks) == 1 and chunks[0][0] == "line 1"
+    assert len(chunks) == 1 and chunks[0][0] == "line 2"  # from the first element not handed on
     assert "СНИЛС 112-233-445 95" in chunks[0][1] and "Иванов" in chunks[0][1]
+
+
+def test_xml_broken_after_a_long_valid_part(tmp_path):
+    records = "".join(
+        f"<Запись><ФИО>Сотрудник {i}</ФИО><Телефон>+7914123{i:04d}</Телефон></Запись>\n" for i in range(200)
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(
+        f"<Реестр>\n{records}<Запись><СНИЛС>112-233-445 95</Запись>\n<Хвост>Иванов</Хвост>\n",
+        encoding="utf-8",
+    )
+    _, chunks, _ = run(path)
+    text = "\n".join(t for _, t, _ in chunks)
+    for i in (0, 100, 199):  # every record is read once
+        assert text.count(f"+7914123{i:04d}") == 1
+    assert "112-233-445 95" in text and "Иванов" in text
+    assert chunks[0][0] == "line 2"
+    tail = chunks[-1]
+    assert tail[0].startswith("line ") and "<СНИЛС>112-233-445 95" in tail[1]
 
 
 # ---- json -------------------------------------------------------------------------------------

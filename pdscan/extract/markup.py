@@ -18,9 +18,9 @@ from lxml import etree, html
 
 from pdscan.extract import register
 from pdscan.extract.base import ExtractContext
-from pdscan.extract.office import GROUP_CHARS, group_paragraphs, table_rows
+from pdscan.extract.office import GROUP_CHARS, ParagraphGroups, group_paragraphs, table_rows
 from pdscan.extract.sniff import HTML, JSON, XML
-from pdscan.extract.text import decode, extract_text
+from pdscan.extract.text import decode, extract_text, text_chunks
 from pdscan.model import Chunk
 
 # Bigger documents are read as plain text (every value is still there, only the structure is
@@ -178,14 +178,30 @@ def _xml_lines(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str]]:
 
 @register(XML)
 def extract_xml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
-    # Chunks are held until the parse ends: if the XML turns out broken, the bytes are read as
-    # plain text instead, and nothing is counted twice. Held text is smaller than the file.
+    groups = ParagraphGroups("line", ctx)
     try:
-        chunks = list(group_paragraphs(_xml_lines(data, ctx), "line", ctx))
-    except etree.XMLSyntaxError:
-        yield from extract_text(data, ctx)
+        for line, text in _xml_lines(data, ctx):
+            chunk = groups.add(line, text)
+            if chunk:
+                yield chunk
+    except etree.XMLSyntaxError as e:
+        # Broken (or not XML at all): from the first line not yet handed on, read as plain text.
+        start = groups.first if groups.buf else (e.position[0] if e.position else 1)
+        yield from _text_from(data, max(start, 1), ctx)
         return
-    yield from chunks
+    chunk = groups.flush()
+    if chunk:
+        yield chunk
+
+
+def _text_from(data: bytes, line: int, ctx: ExtractContext) -> Iterator[Chunk]:
+    text = decode(data)
+    pos = 0
+    for _ in range(line - 1):
+        pos = text.find("\n", pos) + 1
+        if not pos:
+            return
+    yield from text_chunks(text[pos:], ctx, first_line=line)
 
 
 # ---- JSON -------------------------------------------------------------------------------------

@@ -95,9 +95,14 @@ def _table_runs(block: str, first_line: int, member: str | None) -> Iterator[Chu
 
 @register("text/plain")
 def extract_text(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
-    text = decode(data)
+    yield from text_chunks(decode(data), ctx)
+
+
+def text_chunks(text: str, ctx: ExtractContext, first_line: int = 1) -> Iterator[Chunk]:
+    """Chunks of decoded text whose first line is line `first_line` of the file."""
     for line, block in _blocks(text):
         ctx.check_deadline()
+        line += first_line - 1
         if "\t" in block:
             yield from _table_runs(block, line, ctx.member)
         else:
