@@ -240,6 +240,10 @@ def test_encrypted_ooxml(tmp_path, kind):
     enc = encrypt_ooxml(plain, tmp_path / f"secret.{kind}")
     with pytest.raises(EncryptedError, match="файл зашифрован"):
         run(enc)
+    # Our own check, for when libmagic cannot see the OLE directory within the head it is given.
+    from pdscan.extract.sniff import _ole_encrypted
+
+    assert _ole_encrypted(enc.read_bytes()) and not _ole_encrypted(plain.read_bytes())
 
 
 # ---- xlsx -------------------------------------------------------------------------------------
