@@ -88,7 +88,9 @@ _EMAIL_LOCAL_MAX = 64
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _EMAIL_DOMAIN_MAX = 255
 
-# Organisation requisites: an ORG_SENSITIVE hit (phone, e-mail) near them is the company's own contact.
+# Organisation requisites: an ORG_SENSITIVE hit (phone, e-mail) near them is the company's own
+# contact. Requisites only: a company's name alone ("Директору ООО «…» от Иванова, тел. …") is
+# where applications are addressed, and the applicant's phone is personal data.
 ORG_MARKERS = (
     "кпп",
     "огрн",
@@ -106,13 +108,6 @@ ORG_MARKERS = (
     "окпо",
     "оквэд",
     "октмо",
-    "ооо",
-    "оао",
-    "зао",
-    "пао",
-    "ао «",
-    'ао "',
-    "тсж",
     "юридический адрес",
     "юр. адрес",
     "банк получателя",

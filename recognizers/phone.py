@@ -21,11 +21,24 @@ _REST = rf"{_S}(?:\(\d{{3,5}}\)|\d{{3,5}}){_S}\d{{1,3}}{_S}\d\d{_S}\d\d"
 _START = r"(?<![\d+.,/\-])"
 
 
+_SERVICE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+    }
+)
+
+
 @lru_cache(maxsize=8192)
 def plan_valid(national: str) -> bool:
     """A 10-digit national number valid in the +7 plan (Russia, Kazakhstan) per phonenumbers."""
     number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
-    return phonenumbers.is_valid_number(number)
+    if not phonenumbers.is_valid_number(number):
+        return False
+    # 8-800 and other service numbers belong to organisations, never to a person.
+    return phonenumbers.number_type(number) not in _SERVICE_TYPES
 
 
 class RuPhoneRecognizer(RuPatternRecognizer):

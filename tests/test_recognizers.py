@@ -313,3 +313,12 @@ def test_recognizers_inside_stock_presidio_engine():
     assert not analyzer.analyze(f"СНИЛС {bad_last(SNILS)}", language="ru", score_threshold=0.5)
     # Context-only recognizers stay below the threshold without a context word.
     assert not analyzer.analyze("0506 123456", language="ru", score_threshold=0.5)
+
+
+def test_applicant_phone_under_company_name_is_personal(det):
+    text = "Директору ООО «УК Восток» Петрову П.П. от Иванова И.И., тел. +7 914 123-45-67"
+    assert found(det, text) == {("PHONE_NUMBER", "+79141234567")}
+
+
+def test_service_numbers_are_not_personal(det):
+    assert found(det, "горячая линия 8 800 555-35-35") == set()
