@@ -281,7 +281,11 @@ def test_nt_acl_written_by_smbcacls(creds):
 
     # The policy: Authenticated Users and Domain Users reading personal data is excessive access,
     # even when the allowed lists name the file's own owner.
-    policy = parse_policy("version: 1\naccess:\n  allowed_users: [root]\n  allowed_groups: [buh]\n")
+    kinds = {r.name: r.kind for r in nt.readers}
+    assert kinds == {"root": "owner", "NT AUTHORITY\\Authenticated Users": "other", "Domain Users": "other"}
+    # Listing them does not allow them: they are everyone, not a group of employees.
+    text = "version: 1\naccess:\n  allowed_users: [root]\n  allowed_groups: [buh, Domain Users]\n"
+    policy = parse_policy(text)
     finding = Finding("RU_SNILS", "f" * 64, "*******4595", 1.0, "line 1")
     violations = policy.evaluate(FileResult(ref=nt, findings=[finding]), dt.date(2026, 1, 1))
     excessive = [v for v in violations if v.rule == "excessive_access"]

@@ -33,6 +33,7 @@ from pdscan.sources.ntsd import (
     GROUP_SECURITY_INFORMATION,
     OWNER_SECURITY_INFORMATION,
     SecurityDescriptorError,
+    is_broad_sid,
     parse_security_descriptor,
     readers_of,
     sid_name,
@@ -376,6 +377,17 @@ def _names_for(host: str, port: int, kw: dict) -> SidNames:
         return r
 
 
+def _reader_kind(sid: str, owner: str | None) -> str:
+    """ "owner" for the owner's own ACE (the policy's allow_owner applies, as for local files);
+    "other" for Everyone-like SIDs (Everyone, Authenticated Users, Domain Users, BUILTIN\\Users…:
+    never in an allowed list, like a local file's "other" bits); "sid" for named users and groups."""
+    if sid == owner:
+        return "owner"
+    if is_broad_sid(sid):
+        return "other"
+    return "sid"
+
+
 def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
     """FileRef fields from the descriptor, and an error message when it could not be read."""
     try:
@@ -386,9 +398,8 @@ def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
         return {}, f"права доступа не прочитаны: {_os_message(e)}"
     allowed = readers_of(sd)
     known = names.resolve([sd.owner or "", sd.group or "", *(sid for sid, _ in allowed)])
-    # The owner's own ACE is the owner reading (the policy's allow_owner applies), as for local files.
     readers = tuple(
-        Reader("owner" if sid == sd.owner else "sid", sid_name(sid, known), detail) for sid, detail in allowed
+        Reader(_reader_kind(sid, sd.owner), sid_name(sid, known), detail) for sid, detail in allowed
     )
     return {
         "owner": sid_name(sd.owner, known) if sd.owner else "",
