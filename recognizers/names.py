@@ -43,12 +43,19 @@ _LO = "а-яё"
 _WORD = rf"(?:[{_UP}][{_LO}]+(?:-[{_UP}][{_LO}]+)?|[{_UP}]{{2,}}(?:-[{_UP}]{{2,}})?)(?![{_UP}{_LO}A-Za-z])"
 _INIT = rf"[{_UP}]\.[ \u00a0]?[{_UP}]\."
 _TOKEN = rf"(?:(?P<i>{_INIT})|(?P<w>{_WORD}))"
-_ANY = rf"(?:{_INIT}|{_WORD})"
+_ANY_TOKEN = rf"(?:{_INIT}|{_WORD})"
 # Words of one name: spaces, table-cell tabs, or one line break (PDF text wraps lines).
 _SEP = r"(?:[ \t\u00a0]+\r?\n?|\r?\n)[ \t\u00a0]*"
 _TOKEN_RE = re.compile(_TOKEN)
 # A run of two or more tokens: single capitalised words never reach pymorphy3.
-_RUN_RE = re.compile(rf"(?<![{_UP}{_LO}A-Za-z0-9.]){_ANY}(?:(?:{_SEP}|(?<=\.)[ \u00a0]?){_ANY})+")
+# The first token is split into its first capital (a lone character class, so the regex engine
+# skips to capitals fast; a leading look-behind would be tried at every position) and the rest.
+_FIRST = rf"[{_UP}](?<![{_UP}{_LO}A-Za-z0-9.][{_UP}])"
+_FIRST_REST = (
+    rf"(?:\.[ \u00a0]?[{_UP}]\.|[{_LO}]+(?:-[{_UP}][{_LO}]+)?(?![{_UP}{_LO}A-Za-z])"
+    rf"|[{_UP}]+(?:-[{_UP}]{{2,}})?(?![{_UP}{_LO}A-Za-z]))"
+)
+_RUN_RE = re.compile(rf"{_FIRST}{_FIRST_REST}(?:(?:{_SEP}|(?<=\.)[ \u00a0]?){_ANY_TOKEN})+")
 
 _CASES = {
     "nomn": "nomn",
