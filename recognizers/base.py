@@ -32,6 +32,14 @@ NUM_END = r"(?!\d|[.,/\-]\d)"
 SP = "[ \u00a0\u202f]"
 
 
+def _stems_regex(words: list[str]) -> re.Pattern:
+    """Lower-case stems at a word start, longest first (a phrase spans the words inside it)."""
+    alts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    if not alts:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile(r"(?<![0-9a-zа-яё])(?:" + "|".join(map(re.escape, alts)) + ")")
+
+
 def digits(text: str) -> str:
     return _NON_DIGIT.sub("", text)
 
@@ -70,6 +78,32 @@ class RuPatternRecognizer(PatternRecognizer):
         kwargs.setdefault("global_regex_flags", REGEX_FLAGS)
         super().__init__(supported_language=supported_language, **kwargs)
         self.compiled = [(re.compile(p.regex, REGEX_FLAGS), p.score) for p in self.patterns]
+        self._neg_rx: re.Pattern | None = None
+        self._ctx_rx: re.Pattern | None = None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts=None, regex_flags=None):
+        """Presidio's pattern matching, then the negative labels: a hit whose nearest label
+        before it is a NEGATIVE_CONTEXT phrase ("технический паспорт дома 0506 123456") is dropped,
+        as on pdscan's fast path (Presidio itself only ever raises scores from context)."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if not self.NEGATIVE_CONTEXT or not results:
+            return results
+        return [r for r in results if not self.negative_nearer(text, r.start)]
+
+    def negative_nearer(self, text: str, start: int) -> bool:
+        """True when a negative phrase stands nearer before ``start`` than any context word."""
+        if self._neg_rx is None:
+            self._neg_rx = _stems_regex(self.NEGATIVE_CONTEXT)
+            self._ctx_rx = _stems_regex(self.CONTEXT)
+        pre = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
+        negs = [m.span() for m in self._neg_rx.finditer(pre)]
+        if not negs:
+            return False
+        pos = max(
+            (m.start() for m in self._ctx_rx.finditer(pre) if not any(a <= m.start() < b for a, b in negs)),
+            default=-1,
+        )
+        return max(a for a, _ in negs) > pos
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Presidio hook. True lifts the score to 1.0 in Presidio, so a recognizer that needs

@@ -322,3 +322,13 @@ def test_applicant_phone_under_company_name_is_personal(det):
 
 def test_service_numbers_are_not_personal(det):
     assert found(det, "горячая линия 8 800 555-35-35") == set()
+
+
+def test_negative_labels_inside_stock_presidio_engine():
+    from recognizers import build_analyzer
+
+    analyzer = build_analyzer()
+    for text in ("технический паспорт дома 0506 123456", "паспорт предъявлен, лицевой счёт 0506 123456"):
+        assert not [r for r in analyzer.analyze(text, language="ru") if r.entity_type == "RU_PASSPORT"], text
+    hits = analyzer.analyze("паспорт 0506 123456", language="ru", score_threshold=0.5)
+    assert [r.entity_type for r in hits if r.entity_type == "RU_PASSPORT"] == ["RU_PASSPORT"]
