@@ -40,6 +40,9 @@ from pdscan.sources.ntsd import (
 )
 
 log = logging.getLogger("pdscan.smb")
+# smbprotocol logs every request at INFO (file names included): keep --log-file readable and small.
+for _noisy in ("smbprotocol", "smbclient", "spnego"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 atexit.register(lambda: reset_sessions())  # log off cleanly, so servers do not keep dead sessions
 DEFAULT_PORT = 445
 CONNECT_TIMEOUT = 10  # seconds; an offline PC should not hold the scan for a minute
