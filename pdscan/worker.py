@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pdscan.extract import ExtractContext, ExtractError, Limits, NoText, extract
-from pdscan.model import FileRef, FileResult
+from pdscan.model import Chunk, FileRef, FileResult
 from pdscan.sources import read_bytes
 
 
@@ -14,6 +15,34 @@ from pdscan.sources import read_bytes
 class WorkerConfig:
     limits: Limits = field(default_factory=Limits)
     ner: str = "fast"  # "fast" | "deep" | "off"
+
+
+def error_message(e: BaseException) -> str:
+    """The user-facing reason; a parser's own message may quote file content, so it is not shown."""
+    if isinstance(e, ExtractError):
+        return str(e)
+    if isinstance(e, MemoryError):
+        return "недостаточно памяти для обработки файла"
+    if isinstance(e, RecursionError):
+        return "слишком глубокая вложенность структуры файла"
+    return f"файл повреждён или не поддерживается ({type(e).__name__})"
+
+
+def _guarded(chunks: Iterator[Chunk], limits: Limits, errors: list[str]) -> Iterator[Chunk]:
+    """Chunks for the detector. A failure part-way keeps what was read before it and records the
+    rest as not read, so a file read in part still gives its findings plus an error record."""
+    total = 0
+    try:
+        for chunk in chunks:
+            total += len(chunk.text)
+            if total > limits.max_chars:
+                errors.append(
+                    f"текст файла больше лимита ({limits.max_chars:,} символов), остальное не прочитано"
+                )
+                return
+            yield chunk
+    except Exception as e:  # noqa: BLE001
+        errors.append(error_message(e))
 
 
 class FileScanner:
@@ -61,22 +90,16 @@ class FileScanner:
         )
         try:
             result.content_type, chunks = extract(data, ctx)
-            detected = self.detector.scan(chunks)
-            result.findings = detected.findings
-            result.persons = detected.persons
         except NoText as e:
             result.content_type = str(e)
             result.skipped = "no_text"
-        except ExtractError as e:
-            result.errors.append(str(e))
-        except MemoryError:
-            result.errors.append("недостаточно памяти для обработки файла")
-        except RecursionError:
-            result.errors.append("слишком глубокая вложенность структуры файла")
-        except (
-            Exception
-        ) as e:  # a parser bug must not stop the scan; its message may quote content, so not shown
-            result.errors.append(f"файл повреждён или не поддерживается ({type(e).__name__})")
+            return result
+        except Exception as e:  # noqa: BLE001 — one bad file never stops the scan
+            result.errors.append(error_message(e))
+            return result
+        detected = self.detector.scan(_guarded(chunks, limits, ctx.errors))
+        result.findings = detected.findings
+        result.persons = detected.persons
         # Extractors append what they could not read (a bad archive member) to ctx.errors.
         result.errors.extend(ctx.errors)
         return result

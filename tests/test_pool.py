@@ -71,3 +71,16 @@ def test_crashed_worker_is_replaced_and_reported(tmp_path):
     by_path = {r.ref.path: r for r in results}
     assert by_path[stuck_ref.path].errors == ["обработчик файла аварийно завершился (файл повреждён?)"]
     assert by_path[good_ref.path].errors == []
+
+
+def test_a_file_read_in_part_keeps_its_findings_and_says_what_was_not_read(tmp_path):
+    # Text past max_chars is not read: the findings before the limit stay, plus an error record.
+    from pdscan.worker import FileScanner
+
+    head = "СНИЛС 112-233-445 95\n"
+    p = tmp_path / "long.txt"
+    p.write_text(head + "обычный текст без данных\n" * 40_000, encoding="utf-8")
+    scanner = FileScanner(WorkerConfig(limits=Limits(max_chars=300_000, ocr=False), ner="off"))
+    result = scanner.scan(_ref(p))
+    assert [f.entity for f in result.findings] == ["RU_SNILS"]
+    assert result.errors == ["текст файла больше лимита (300,000 символов), остальное не прочитано"]
