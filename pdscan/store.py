@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import socket
@@ -38,6 +39,32 @@ from pdscan.model import FileRef, FileResult, Finding, Violation
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
 HIDDEN_STATES = ("false_positive", "accepted")
+
+
+# Non-UTF-8 file names. Paths are kept in os.fsdecode form, where an undecodable byte is a lone
+# surrogate U+DC80..U+DCFF, and sqlite3 refuses to bind those. So every str bound to SQLite maps
+# them to U+10FF80..U+10FFFF (the end of a private use plane, not found in real names), and the
+# store's connection maps them back when reading: callers see and pass the os.fsdecode form.
+_TO_DB = {c: c - 0xDC80 + 0x10FF80 for c in range(0xDC80, 0xDD00)}
+_FROM_DB = {v: k for k, v in _TO_DB.items()}
+
+
+def _adapt_str(s: str) -> str:
+    if s.isascii():
+        return s
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.translate(_TO_DB)
+
+
+def _text_factory(b: bytes) -> str:
+    s = b.decode("utf-8", "replace")
+    return s.translate(_FROM_DB) if b"\xf4\x8f" in b else s
+
+
+sqlite3.register_adapter(str, _adapt_str)
 
 
 class StoreError(Exception):
@@ -81,6 +108,18 @@ def _is_under(path: str, root: str) -> bool:
     return path == root or path.startswith(root if root.endswith("/") else root + "/")
 
 
+def _meta_key(ref: FileRef, policy_version: str) -> int:
+    """A stable 64-bit digest of where and whose a file is (see migration m0002).
+
+    Local readers follow from mode, owner and group; SMB readers (NT ACEs) are part of the key."""
+    parts = (ref.root, ref.rel, ref.uid, ref.gid, ref.owner, ref.group, ref.mode, ref.dev, policy_version)
+    text = "\0".join(map(str, parts))
+    if ref.source != "local":
+        text += "\0" + _readers_json(ref)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def _readers_json(ref: FileRef) -> str:
     return json.dumps([[r.kind, r.name, r.detail] for r in ref.readers], ensure_ascii=False)
 
@@ -109,7 +148,7 @@ def _deadline(v: Violation) -> str | None:
 # What cached() needs of a files row, in this order (indexes used there and in _touch).
 _CACHE_COLUMNS = (
     "id, size, mtime, inode, detector_version, content_type, skipped, persons, bytes_read, n_findings, "
-    "has_errors, gone, root, rel, uid, gid, owner, grp, mode, dev, policy_version, readers"
+    "has_errors, gone, meta_key"
 )
 
 # The changes log keeps every event with the scan that first saw the item; a scan's diff shows
@@ -126,7 +165,7 @@ class _Old:
     findings: dict[tuple[str, str, str], sqlite3.Row]
     violations: dict[str, sqlite3.Row]
     errors: list[str]
-    meta: tuple = ()  # (root, rel, uid, gid, owner, grp, mode, dev, policy_version, readers)
+    meta_key: int = 0  # see _meta_key
 
 
 def _create_private(path: Path) -> None:
@@ -147,6 +186,7 @@ class Store:
         # WAL and shm files take the database file's mode (SQLite does that itself).
         self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
         self.conn.row_factory = sqlite3.Row
+        self.conn.text_factory = _text_factory
         self._plain = self.conn.cursor()
         self._plain.row_factory = None
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -350,7 +390,7 @@ class Store:
         if row[10] and not row[8]:
             return None
         old = self._load_old(row[0], bool(row[9] or row[10]))
-        old.meta = row[12:]
+        old.meta_key = row[12]
         self._reused[ref.path] = old
         findings = [
             Finding(
@@ -436,6 +476,9 @@ class Store:
         old = self._reused.pop(ref.path, None)
         if old is not None:
             self._touch(old, ref)
+            if not (old.findings or old.violations or old.errors or result.violations):
+                self._maybe_commit()  # most files of a rescan: unchanged and empty
+                return 0
         else:
             old = self._upsert_file(result)
         new = self._sync_findings(ref.path, old, result.findings)
@@ -451,25 +494,13 @@ class Store:
 
     def _touch(self, old: _Old, ref: FileRef) -> None:
         """An unchanged file: note it was seen; refresh owner, mode and readers (chmod keeps mtime)."""
-        meta = (
-            ref.root,
-            ref.rel,
-            ref.uid,
-            ref.gid,
-            ref.owner,
-            ref.group,
-            ref.mode,
-            ref.dev,
-            self.policy_version,
-        )
-        # Local readers follow from mode, owner and group; SMB readers (NT ACEs) are compared.
-        if meta == old.meta[:-1] and (ref.source == "local" or _readers_json(ref) == old.meta[-1]):
+        key = _meta_key(ref, self.policy_version)
+        if key == old.meta_key:
             self._seen.append((self.scan_id, old.file_id))  # written in bulk at commit
             return
-        file_id = old.file_id
         self.conn.execute(
             "UPDATE files SET last_seen_scan=?, root=?, rel=?, uid=?, gid=?, owner=?, grp=?, mode=?, "
-            "readers=?, dev=?, policy_version=? WHERE id=?",
+            "readers=?, dev=?, policy_version=?, meta_key=? WHERE id=?",
             (
                 self.scan_id,
                 ref.root,
@@ -482,7 +513,8 @@ class Store:
                 _readers_json(ref),
                 ref.dev,
                 self.policy_version,
-                file_id,
+                key,
+                old.file_id,
             ),
         )
 
@@ -495,8 +527,8 @@ class Store:
             "INSERT INTO files (path, root, rel, source, size, mtime, inode, dev, uid, gid, owner, grp, "
             "mode, readers, content_type, skipped, persons, bytes_read, has_pd, n_findings, has_errors, "
             "detector_version, policy_version, first_seen_scan, last_seen_scan, last_read_scan, "
-            "last_read_at, gone, gone_scan, gone_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL) "
+            "last_read_at, meta_key, gone, gone_scan, gone_at) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL) "
             "ON CONFLICT (path) DO UPDATE SET root=excluded.root, rel=excluded.rel, "
             "source=excluded.source, size=excluded.size, mtime=excluded.mtime, inode=excluded.inode, "
             "dev=excluded.dev, uid=excluded.uid, gid=excluded.gid, owner=excluded.owner, grp=excluded.grp, "
@@ -505,7 +537,7 @@ class Store:
             "has_pd=excluded.has_pd, n_findings=excluded.n_findings, has_errors=excluded.has_errors, "
             "detector_version=excluded.detector_version, policy_version=excluded.policy_version, "
             "last_seen_scan=excluded.last_seen_scan, last_read_scan=excluded.last_read_scan, "
-            "last_read_at=excluded.last_read_at, gone=0, gone_scan=NULL, gone_at=NULL "
+            "last_read_at=excluded.last_read_at, meta_key=excluded.meta_key, gone=0, gone_scan=NULL, gone_at=NULL "
             "RETURNING id",
             (
                 ref.path,
@@ -535,6 +567,7 @@ class Store:
                 self.scan_id,
                 self.scan_id,
                 _now(),
+                _meta_key(ref, self.policy_version),
             ),
         ).fetchone()
         return self._load_old(row[0])

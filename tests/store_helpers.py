@@ -97,6 +97,7 @@ def run_pdscan(cmd: list[str], *args: str, env: dict | None = None, timeout: flo
         [*cmd, *args],
         capture_output=True,
         text=True,
+        errors="surrogateescape",  # non-UTF-8 file names, whichever way the writer emits them
         timeout=timeout,
         env={k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None},  # None: unset
     )

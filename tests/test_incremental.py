@@ -198,3 +198,24 @@ def test_no_store_leaves_no_database(tmp_path, pdscan_cmd):
 def test_diff_without_scans_is_a_clear_error(tmp_path, pdscan_cmd, fmt):
     r = run_pdscan(pdscan_cmd, "diff", "--db", str(tmp_path / "none.db"), "--format", fmt)
     assert r.rc == 2 and "не найдена" in r.stderr
+
+
+def test_non_utf8_file_name_is_stored_and_reused(tmp_path, pdscan_cmd):
+    tree, db = tmp_path / "share", tmp_path / "pd.db"
+    tree.mkdir()
+    raw_name = os.path.join(
+        os.fsencode(tree), b"\xcf\xe0\xf1\xef\xee\xf0\xf2_\xff.txt"
+    )  # cp1251 + a stray byte
+    with open(raw_name, "wb") as f:
+        f.write(snils_text(5).encode("utf-8"))
+    first = scan(pdscan_cmd, tree, db)
+    assert first.rc == 1, first.stderr
+    assert [os.fsencode(r["path"]) for r in first.of("finding")] == [raw_name]
+    probe = OpenProbe(tree)
+    try:
+        second = scan(pdscan_cmd, tree, db)
+        assert probe.opened() == set()
+    finally:
+        probe.close()
+    assert second.rc == 0 and second.summary["files_reused"] == 1, second.stderr
+    assert [os.fsencode(r["path"]) for r in second.of("finding")] == [raw_name]

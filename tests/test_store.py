@@ -17,7 +17,7 @@ import pytest
 from pdscan.migrations import MIGRATIONS
 from pdscan.model import FileRef, FileResult, Finding, Violation
 from pdscan.scan import ScanOptions, Summary
-from pdscan.store import Store, StoreError, StoreLocked
+from pdscan.store import Store, StoreError, StoreLocked, detector_version
 
 FP_A = "a" * 64
 FP_B = "b" * 64
@@ -379,3 +379,42 @@ def test_has_pd_follows_the_scan_rule(db):
         ("/share/b.txt", 1, 1),
     ]
     assert len(db.cached(ref("/share/a.txt")).findings) == 2  # kept and reused all the same
+
+
+def test_non_utf8_names_round_trip(db):
+    """os.fsdecode form in, the same form out (sqlite3 alone refuses lone surrogates)."""
+    name = os.fsdecode(b"/share/\xcf\xe0\xf1\xef\xee\xf0\xf2/\xff.txt")  # cp1251 "Паспорт", then 0xFF
+    a = ref(name)
+    assert scan_once(db, [result(a, snils()), result(ref("/share/b.txt", inode=2))]) == 1
+    assert rows(db, "SELECT path FROM files ORDER BY id")[0] == (name,)
+    assert db.cached(a) is not None and db.cached(a).findings[0].fingerprint == FP_A
+    assert scan_once(db, [result(a, snils()), result(ref("/share/b.txt", inode=2))]) == 0
+    assert db.paths_under(os.fsdecode(b"/share/\xcf\xe0\xf1\xef\xee\xf0\xf2")) == [name]
+    assert [c["path"] for c in db.changes(1)] == [name]
+    assert (
+        os.fsencode(db.files_by_fingerprint([FP_A])[0]["path"])
+        == b"/share/\xcf\xe0\xf1\xef\xee\xf0\xf2/\xff.txt"
+    )
+
+
+def test_a_version_1_store_is_upgraded_in_place(tmp_path):
+    from pdscan.migrations import m0001_initial
+
+    path = tmp_path / "old.db"
+    c = sqlite3.connect(path)
+    c.executescript(m0001_initial.SQL + "\nPRAGMA user_version = 1;")
+    c.execute(
+        "INSERT INTO files (path, root, rel, size, mtime, inode, detector_version, first_seen_scan, last_seen_scan, "
+        "last_read_scan, bytes_read) VALUES ('/share/a.txt', '/share', 'a.txt', 10, 1700000000.0, 1, ?, 1, 1, 1, 10)",
+        (detector_version("fast", True, 3),),
+    )
+    c.commit()
+    c.close()
+    s = Store(path)
+    assert s.schema_version == len(MIGRATIONS) >= 2
+    assert rows(s, "SELECT path, meta_key FROM files") == [("/share/a.txt", 0)]
+    # The old row is still a cache hit; its metadata is refreshed once.
+    assert scan_once(s, [result(ref("/share/a.txt"))]) == 0
+    assert rows(s, "SELECT last_read_scan FROM files") == [(1,)]
+    assert rows(s, "SELECT meta_key != 0 FROM files") == [(1,)]
+    s.close()

@@ -6,8 +6,9 @@ append a new module (m0002_....py) and add its SQL to the list, so old stores up
 
 from __future__ import annotations
 
-from pdscan.migrations import m0001_initial
+from pdscan.migrations import m0001_initial, m0002_meta_key
 
 MIGRATIONS: list[str] = [
     m0001_initial.SQL,
+    m0002_meta_key.SQL,
 ]
