@@ -171,6 +171,14 @@ def test_pdf_page_timeout_is_a_page_error_others_go_on(tmp_path: Path):
     assert len(errors) == 1 and "страница 1 не распознана" in errors[0]
 
 
+def test_page_sizes_tesseract_reads_well():
+    from PIL import Image
+
+    assert ocr._prepare(Image.new("RGB", (7016, 4960), "white")).size == (3508, 2480)  # 600 DPI → 300
+    assert ocr._prepare(Image.new("L", (600, 400), 255)).size == (1200, 800)  # small: scaled up 2×
+    assert ocr._prepare(Image.new("L", (2480, 3508), 255)).size == (2480, 3508)  # 300 DPI A4: as is
+
+
 def test_tiny_images_are_not_read(tmp_path: Path):
     from PIL import Image
 
