@@ -174,7 +174,7 @@
     const step = Math.max(1, Math.ceil(rows.length / 6));
     rows.forEach((r, i) => {
       if (i % step === 0 || i === rows.length - 1)
-        svg += '<text class="v" x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="middle">' + "№" + r.scan + " " + esc(ruDate(r.date).slice(0, 5)) + "</text>";
+        svg += '<text class="v" x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="' + (rows.length > 1 && i === rows.length - 1 ? "end" : rows.length > 1 && i === 0 ? "start" : "middle") + '">' + "№" + r.scan + " " + esc(ruDate(r.date).slice(0, 5)) + "</text>";
     });
     for (const s of series) {
       const pts = [];
@@ -248,7 +248,7 @@
     ["Владелец", (f) => f.o, (f) => esc(f.o)],
     ["Изменён", (f) => f.t, (f) => ruDate(f.t)],
     ["Нарушения", (f) => f._rules, (f) => '<span class="viol">' + esc(f._rules) + "</span>"],
-    ["Хранить до", (f) => f.dl, (f) => '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + "</span>"],
+    ["Хранить до", (f) => f.dl || "9999", (f) => '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + "</span>"],
     ["Статус", (f) => f.st, (f) => '<span class="pill s-' + STATE_CODE[f.st] + '">' + esc(STATE[f.st]) + "</span>"],
   ];
   let view = FILES.map((_, i) => i);
