@@ -426,6 +426,8 @@ class Detector:
             ts, te = t.span()
             if enough.match(text, ts, te) is None:
                 continue  # one C call rejects most tokens (a sum, a year and a day)
+            if text.find(":", ts, te) >= 0 and _COLON_DIGIT.search(text, ts, te):
+                continue  # "25:28:010013:123": a cadastral number or a time
             runs = [m.span() for m in _RUN.finditer(text, ts, te)]
             if len(runs) == 1 and not (ts and text[ts - 1] in "+("):
                 # A bare run of digits (invoice, waybill, account numbers): the table built in
@@ -439,8 +441,6 @@ class Detector:
                     window = text[max(0, ts - window_of) : te + window_of // 2].lower()
                     if not any(w in window for w in stems_for(need)):
                         continue
-            if text.find(":", ts, te) >= 0 and _COLON_DIGIT.search(text, ts, te):
-                continue  # "25:28:010013:123": a cadastral number or a time
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
             starts = []
             for r, re_ in runs:
