@@ -216,7 +216,7 @@ def iter_zip(data: bytes, ctx: ExtractContext) -> Iterator[tuple[str, bytes]]:
     """Yield (name, bytes) of every readable file member of a zip under the guards."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as e:
         raise ExtractError(f"повреждённый zip-архив ({type(e).__name__})") from e
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
