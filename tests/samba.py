@@ -134,6 +134,23 @@ class Samba:
             raise RuntimeError(f"smbcacls failed: {r.stdout} {r.stderr}")
         return r.stdout
 
+    def set_nt_acl(
+        self, rel: str, owner: str, group: str, aces: list[tuple[str, str, int, int]], writer: str = "auto"
+    ) -> str:
+        """Set an NT ACL: aces are (SID, "ALLOWED"|"DENIED", flags, mask), in order.
+
+        Written by smbcacls when it can reach this server (port 445 was free), else sent as an
+        SMB2 SET_INFO built with smbprotocol's own descriptor classes — either way Samba's
+        acl_xattr stores it and serialises it back, which is what the scanner parses.
+        Returns which writer was used.
+        """
+        if writer == "smbcacls" or (writer == "auto" and self.smbcacls_ok):
+            acl = ",".join(f"ACL:{sid}:{kind}/0x{flags:x}/0x{mask:08x}" for sid, kind, flags, mask in aces)
+            self.smbcacls(rel, "-S", f"REVISION:1,OWNER:{owner},GROUP:{group},{acl}")
+            return "smbcacls"
+        _set_info_acl(self, rel, owner, group, aces)
+        return "smb2-set-info"
+
     def stop(self) -> None:
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -187,3 +204,60 @@ def start_samba(base: Path, user: str = "root", password: str = "Pdscan-test-1")
     except BaseException:
         srv.stop()
         raise
+
+
+def _set_info_acl(srv: Samba, rel: str, owner: str, group: str, aces) -> None:
+    import smbclient
+    from smbclient._io import SMBFileTransaction, SMBRawIO
+    from smbprotocol.file_info import InfoType
+    from smbprotocol.open import SMB2SetInfoRequest, SMB2SetInfoResponse
+    from smbprotocol.security_descriptor import (
+        AccessAllowedAce,
+        AccessDeniedAce,
+        AclPacket,
+        SDControl,
+        SIDPacket,
+        SMB2CreateSDBuffer,
+    )
+
+    def sid(text: str) -> SIDPacket:
+        p = SIDPacket()
+        p.from_string(text)
+        return p
+
+    entries = []
+    for who, kind, flags, mask in aces:
+        ace = AccessAllowedAce() if kind == "ALLOWED" else AccessDeniedAce()
+        ace["ace_flags"] = flags
+        ace["mask"] = mask
+        ace["sid"] = sid(who)
+        entries.append(ace)
+    dacl = AclPacket()
+    dacl["aces"] = entries
+    sd = SMB2CreateSDBuffer()
+    sd["control"].set_flag(SDControl.SELF_RELATIVE)
+    sd.set_owner(sid(owner))
+    sd.set_group(sid(group))
+    sd.set_dacl(dacl)
+
+    kw = {"port": srv.port, "username": srv.user, "password": srv.password, "connection_cache": {}}
+    smbclient.register_session(srv.host, **kw)
+    try:
+        unc = f"\\\\{srv.host}\\share\\" + rel.replace("/", "\\")
+        write_dac_owner = 0x00040000 | 0x00080000 | 0x00020000  # WRITE_DAC | WRITE_OWNER | READ_CONTROL
+        raw = SMBRawIO(unc, mode="r", share_access="rwd", desired_access=write_dac_owner, **kw)
+        req = SMB2SetInfoRequest()
+        req["info_type"] = InfoType.SMB2_0_INFO_SECURITY
+        req["additional_information"] = 0x1 | 0x2 | 0x4  # OWNER | GROUP | DACL
+        req["file_id"] = raw.fd.file_id
+        req["buffer"] = sd.pack()
+
+        def receive(request):
+            resp = SMB2SetInfoResponse()
+            resp.unpack(raw.fd.connection.receive(request)["data"].get_value())
+            return resp
+
+        with SMBFileTransaction(raw) as tx:
+            tx += (req, receive)
+    finally:
+        smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])

@@ -251,26 +251,30 @@ def test_unresolvable_sids_stay_sids(creds):
     assert known[f"S-1-22-1-{BIN_UID}"] == "bin"
 
 
-def test_nt_acl_written_by_smbcacls(creds):
-    if not creds.smbcacls_ok:
-        pytest.skip("smbcacls подключается только к порту 445, а он занят на этой машине")
-    creds.smbcacls(
-        "perm/nt_acl.txt",
-        "-S",
-        "REVISION:1,OWNER:S-1-22-1-0,GROUP:S-1-22-2-0,"
-        "ACL:S-1-22-1-0:ALLOWED/0x0/FULL,"
-        f"ACL:S-1-22-1-{BIN_UID}:DENIED/0x0/R,"
-        "ACL:S-1-5-11:ALLOWED/0x0/READ,"
-        f"ACL:S-1-22-1-{BIN_UID}:ALLOWED/0x0/READ,"
-        "ACL:S-1-5-21-1-2-3-513:ALLOWED/0x0/0x00000001,"
-        "ACL:S-1-5-32-544:ALLOWED/0x0/0x00100000",  # SYNCHRONIZE only: not a reader
-    )
-    creds.smbcacls(
-        "perm/inherit_only.txt",
-        "-S",
-        "REVISION:1,OWNER:S-1-22-1-0,GROUP:S-1-22-2-0,"
-        "ACL:S-1-22-1-0:ALLOWED/0x0/FULL,ACL:S-1-1-0:ALLOWED/0x8/READ",
-    )
+FULL, READ_RX, READ_R = 0x001F01FF, 0x001200A9, 0x00120089  # smbcacls FULL, READ, R
+
+
+@pytest.mark.parametrize("writer", ["smbcacls", "smb2-set-info"])
+def test_nt_acl(creds, writer):
+    if writer == "smbcacls" and not creds.smbcacls_ok:
+        pytest.skip("smbcacls подключается только к порту 445, а его занял другой SMB-сервер на этой машине")
+    for rel in ("perm/nt_acl.txt", "perm/inherit_only.txt"):  # fresh files: no ACL left from a run before
+        p = creds.share_dir / rel
+        text = p.read_text(encoding="utf-8")
+        p.unlink()
+        p.write_text(text, encoding="utf-8")
+        p.chmod(0o644)  # Everyone could read it unless the NT ACL below takes effect
+    aces = [
+        ("S-1-22-1-0", "ALLOWED", 0, FULL),
+        (f"S-1-22-1-{BIN_UID}", "DENIED", 0, READ_R),
+        ("S-1-5-11", "ALLOWED", 0, READ_RX),
+        (f"S-1-22-1-{BIN_UID}", "ALLOWED", 0, READ_RX),  # after its deny: still no read
+        ("S-1-5-21-1-2-3-513", "ALLOWED", 0, 0x00000001),  # FILE_READ_DATA alone
+        ("S-1-5-32-544", "ALLOWED", 0, 0x00100000),  # SYNCHRONIZE only: not a reader
+    ]
+    assert creds.set_nt_acl("perm/nt_acl.txt", "S-1-22-1-0", "S-1-22-2-0", aces, writer) == writer
+    inherit_only = [("S-1-22-1-0", "ALLOWED", 0, FULL), ("S-1-1-0", "ALLOWED", 0x8, READ_RX)]
+    creds.set_nt_acl("perm/inherit_only.txt", "S-1-22-1-0", "S-1-22-2-0", inherit_only, writer)
     refs, errors = _refs(f"{creds.url}/perm")
     assert errors == []
     nt = refs["nt_acl.txt"]
