@@ -41,6 +41,7 @@ def store(tmp_path_factory) -> tuple[Path, Path, Path]:
         root / "Общая" / "копия.txt", f"СНИЛС {snils_form(C)}\nСНИЛС {snils_form(C)}\n", dt.date(2026, 3, 3)
     )
     write(root / "Общая" / "пусто.txt", "нет данных\n", dt.date(2026, 3, 3))
+    (root / "Общая" / "битый.docx").write_bytes(b"PK\x03\x04 not a zip")
     policy = write(base / "policy.yaml", POLICY)
     exe = Path(sys.executable).parent / "pdscan"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pdscan"]
@@ -85,6 +86,9 @@ def test_json(store):
     new = next(f for f in doc["files"] if f["path"] == str(root / "Кадры" / "новый.txt"))
     assert new["deadline"] == "2030-01-01" and new["retention_clause"] == "п. 3.6.1"
     assert doc["trend"][-1]["files_with_pd"] == 3
+    # A file that could not be read may hold personal data: listed apart, with the reason.
+    assert [u["path"] for u in doc["unread"]] == [str(root / "Общая" / "битый.docx")]
+    assert doc["summary"]["unread"] == 1 and doc["unread"][0]["error"]
 
 
 def test_csv_one_row_per_finding(store):

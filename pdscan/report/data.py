@@ -99,7 +99,7 @@ class ReportData:
     as_of: str
     scan: dict | None
     files: list[RFile]
-    unread: list[tuple[str, str]]  # (path, error) of files that could not be read
+    unread: list[tuple[str, str]]  # (path, error) of files without PD found that could not be read
     trend: list[dict]
     policy: str = ""
 
@@ -344,7 +344,7 @@ def load_report(store: Store, policy=None, as_of: dt.date | None = None) -> Repo
         (r["path"], r["message"])
         for r in c.execute(
             "SELECT f.path, min(e.message) AS message FROM errors e JOIN files f ON f.id = e.file_id "
-            "WHERE f.gone=0 AND f.has_pd=0 AND f.bytes_read=0 GROUP BY f.id ORDER BY f.path"
+            "WHERE f.gone=0 AND f.has_pd=0 GROUP BY f.id ORDER BY f.path"
         )
     ]
     scan = store.scan()
