@@ -43,7 +43,7 @@ def _open(db_path: str | None):
 # ---- report ------------------------------------------------------------------------------------
 
 
-@click.command("report")
+@click.command("report", short_help="Отчёт ответственного за ПДн: HTML, CSV, XLSX или JSON.")
 @_db_option
 @click.option(
     "--format",
@@ -198,7 +198,7 @@ def triage_import(obj, baseline):
 # ---- subject -----------------------------------------------------------------------------------
 
 
-@click.command("subject")
+@click.command("subject", short_help="Запрос субъекта: все файлы с данными одного человека (по базе).")
 @_db_option
 @click.option("--snils", multiple=True, help="СНИЛС субъекта.")
 @click.option("--passport", multiple=True, help="Серия и номер паспорта РФ.")
@@ -233,7 +233,7 @@ def subject_command(db_path, snils, passport, inn, phone, email, name, fmt):
 # ---- act ---------------------------------------------------------------------------------------
 
 
-@click.command("act")
+@click.command("act", short_help="Акт об уничтожении носителей ПДн с истёкшим сроком хранения (DOCX).")
 @_db_option
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="Настройки акта (YAML): комиссия, место, способ. Пример: pdscan act --example.")  # fmt: skip

@@ -32,6 +32,7 @@ def corpus(tmp_path_factory, pdscan_cmd_module) -> tuple[Path, Path]:
     doc.add_paragraph(
         f"СНИЛС заявителя {snils_form(X)}, телефон {PHONE[:2]} ({PHONE[2:5]}) {PHONE[5:8]}-{PHONE[8:10]}-{PHONE[10:]}"
     )
+    doc.add_paragraph("Паспорт гражданина РФ: серия 05 10 № 654321, e-mail для ответа: sokolova.m@mail.ru")
     (root / "Заявления").mkdir(parents=True)
     doc.save(root / "Заявления" / "заявление.docx")
     # Other people only; and X's digits inside a longer account number are not a СНИЛС.
@@ -104,6 +105,22 @@ def test_several_identifiers_one_line_per_file_and_entity(corpus, pdscan_cmd_mod
         str(root / "Общая" / "заметки.txt"),
         str(root / "Заявления" / "заявление.docx"),
     }
+    # Passport and e-mail written differently from the document still find it, and only it.
+    r = subject(
+        pdscan_cmd_module,
+        db,
+        "--passport",
+        "0510654321",
+        "--email",
+        "Sokolova.M@Mail.ru",
+        "--format",
+        "jsonl",
+    )
+    assert r.rc == 0, r.stderr
+    assert sorted((rec["path"], rec["entity"]) for rec in r.records) == [
+        (str(root / "Заявления" / "заявление.docx"), "EMAIL_ADDRESS"),
+        (str(root / "Заявления" / "заявление.docx"), "RU_PASSPORT"),
+    ]
 
 
 def test_name_in_another_case_matches_exactly_initials_possibly(corpus, pdscan_cmd_module):
