@@ -414,10 +414,12 @@ class NameFinder:
             (("Name", "Surn"), SCORE_PAIR),
         ):
             if order[0] in r0 and order[1] in r1:
-                # Two first names ("Роман Евгений") are no name + surname pair.
-                if "Surn" in order and "Name" in (r0 if order[0] == "Surn" else r1):
-                    continue
                 cg = self._agree(r0[order[0]], r1[order[1]])
+                # Two first names ("Роман Евгений") are no name + surname pair.
+                surn_roles = r0 if order[0] == "Surn" else r1
+                as_name = surn_roles.get("Name", {}).get(cg) if cg and "Surn" in order else None
+                if as_name is not None and as_name.score > surn_roles["Surn"][cg].score:
+                    continue
                 if cg:
                     words = {order[k]: self.nominative(toks[i + k][1], order[k], *cg) for k in range(2)}
                     if "Surn" in words:
