@@ -190,6 +190,8 @@ def test_readers_from_posix_modes(creds):
     group = refs["perm/group.txt"]
     assert group.group == "adm" and group.gid == ADM_GID  # S-1-22-2-4, "Unix Group\\adm" by LSA
     assert _names(group) == {"PDSCANTEST\\root", "adm"}  # no Everyone for a 0640 file
+    assert {(r.kind, r.name) for r in group.readers} == {("owner", "PDSCANTEST\\root"), ("group", "adm")}
+    assert ("other", "Everyone") in {(r.kind, r.name) for r in refs["perm/0644.txt"].readers}
     acl = refs["perm/posix_acl.txt"]
     assert _names(acl) == {"PDSCANTEST\\root", "bin"}  # S-1-22-1-2 from the POSIX ACL entry
     assert {(r.kind, r.name, r.detail) for r in acl.readers} == {

@@ -380,14 +380,20 @@ def _names_for(host: str, port: int, kw: dict) -> SidNames:
         return r
 
 
-def _reader_kind(sid: str, owner: str | None) -> str:
-    """ "owner" for the owner's own ACE (the policy's allow_owner applies, as for local files);
-    "other" for Everyone-like SIDs (Everyone, Authenticated Users, Domain Users, BUILTIN\\Users…:
-    never in an allowed list, like a local file's "other" bits); "sid" for named users and groups."""
+def _reader_kind(sid: str, owner: str | None, group: str | None) -> str:
+    """The reader's kind, as the policy judges it.
+
+    "owner" for the owner's own ACE (allow_owner applies, as for local files); "other" for
+    Everyone-like SIDs (Everyone, Authenticated Users, Domain Users, BUILTIN\\Users…: never in an
+    allowed list, like a local file's "other" bits); "group" for the file's primary group (so
+    Samba's "root" group is not read as the user root); "sid" for other users and groups.
+    """
     if sid == owner:
         return "owner"
     if is_broad_sid(sid):
         return "other"
+    if sid == group:
+        return "group"
     return "sid"
 
 
@@ -402,7 +408,7 @@ def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
     allowed = readers_of(sd)
     known = names.resolve([sd.owner or "", sd.group or "", *(sid for sid, _ in allowed)])
     readers = tuple(
-        Reader(_reader_kind(sid, sd.owner), sid_name(sid, known), detail) for sid, detail in allowed
+        Reader(_reader_kind(sid, sd.owner, sd.group), sid_name(sid, known), detail) for sid, detail in allowed
     )
     return {
         "owner": sid_name(sd.owner, known) if sd.owner else "",
