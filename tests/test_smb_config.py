@@ -71,6 +71,9 @@ def test_smb_urls():
     assert u.unc("a.txt") == "\\\\fs01\\share\\Отдел кадров\\2024\\a.txt"
     assert u.url("a.txt") == "smb://fs01:4450/share/Отдел кадров/2024/a.txt"
     assert SmbUrl.parse("smb://pc/C$").url() == "smb://pc/C$"
+    with pytest.raises(SmbError, match="не принимаются") as e:
+        SmbUrl.parse("smb://admin:secret@pc-buh-01/C$")
+    assert "secret" not in str(e.value)
     for bad in ("smb://", "smb://host", "smb://host:x/share", "/local/path"):
         with pytest.raises(SmbError):
             SmbUrl.parse(bad)

@@ -69,6 +69,11 @@ class SmbUrl:
             raise SmbError(f"не SMB-адрес: {url}")
         rest = url[6:].replace("\\", "/")
         hostport, _, tail = rest.partition("/")
+        if "@" in hostport:
+            raise SmbError(
+                f"имя пользователя и пароль в адресе не принимаются ({url.split('@')[-1]}): "
+                "задайте их в smb.ini или PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD"
+            )
         host, port = hostport, DEFAULT_PORT
         if hostport.startswith("["):  # [ipv6]:port
             host, _, p = hostport[1:].partition("]")
