@@ -8,6 +8,10 @@ their Name / Surn / Patr grammemes agree in case and gender:
 header (``Chunk.context``) names the columns. A name is normalised to the nominative case
 (gender kept) for the fingerprint.
 
+Out-of-dictionary surnames ("Кхвостиков") count when a first name and patronymic agree
+around them, next to initials, or with a surname ending beside a first name. ``find_deep``
+(``--ner deep``) adds natasha/slovnet PER spans on top.
+
 Hard negatives are handled by context: a street or "им." right before the name
 ("ул. Льва Толстого"), a quote before it (organisation names such as «МакАрт» are not
 names anyway: CamelCase words are not tokens). A position title or signature cue right
@@ -682,15 +686,16 @@ def find_deep(text: str, context: str = "") -> list[Detection]:
         if span.type != "PER":
             continue
         start, end = span.start, span.stop
-        words = _TOKEN_RE.findall(text[start:end])
-        if len(span.text.split()) < 2 or any(d.start < end and start < d.end for d in out):
+        # Two words or more, at least one a capitalised Cyrillic word or initials.
+        if len(span.text.split()) < 2 or not _TOKEN_RE.search(span.text):
             continue
-        if _is_place(text, start) or not _deep_agrees(f, text[start:end]):
+        if any(d.start < end and start < d.end for d in out):
             continue
-        norm = " ".join(_deep_word(f, w) for w in text[start:end].split())
+        if _is_place(text, start) or not _deep_agrees(f, span.text):
+            continue
+        norm = " ".join(_deep_word(f, w) for w in span.text.split())
         score = SCORE_SIGNATURE if _is_signature(text, start) else SCORE_DEEP
-        if words:
-            out.append(Detection(ENTITY, start, end, norm, score))
+        out.append(Detection(ENTITY, start, end, norm, score))
     out.sort(key=lambda d: d.start)
     return out
 
