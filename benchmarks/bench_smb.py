@@ -110,12 +110,10 @@ def main() -> None:
         rows.append(("walk, no ACL", "smb", "1 connection", t))
         t, _ = timed(lambda: list(smb.walk(srv.url, acl=False)))
         rows.append(("walk, no ACL", "smb", "smb.walk(acl=False)", t))
-        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=1, acl_procs=1)))
+        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=1)))
         rows.append(("walk + ACL", "smb", "1 connection", t))
-        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=args.sd_threads, acl_procs=1)))
+        t, smb_refs = timed(lambda: list(smb.walk(srv.url, threads=args.sd_threads)))
         rows.append(("walk + ACL", "smb", f"{args.sd_threads} threads+conns", t))
-        t, smb_refs = timed(lambda: list(smb.walk(srv.url, acl_procs=args.procs)))
-        rows.append(("walk + ACL", "smb", f"{args.procs} processes", t))
         assert len(smb_refs) == len(local_refs) == n, (len(smb_refs), len(local_refs))
 
         paths = [r.path for r in local_refs]

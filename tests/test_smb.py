@@ -100,10 +100,9 @@ def creds(server, monkeypatch, tmp_path):
     smb.reset_sessions()
 
 
-def _refs(root: str, acl_procs: int = 1) -> tuple[dict, list[WalkError]]:
-    """Walk with security queries on threads (acl_procs=1) unless told otherwise: fast to start."""
+def _refs(root: str, threads: int = smb.SD_THREADS) -> tuple[dict, list[WalkError]]:
     refs, errors = {}, []
-    for item in smb.walk(root, acl_procs=acl_procs):
+    for item in smb.walk(root, threads=threads):
         if isinstance(item, WalkError):
             errors.append(item)
         else:
@@ -129,11 +128,11 @@ def test_walk_finds_every_file_with_cyrillic_names_and_stat(creds):
     assert ref.inode == local.st_ino  # Samba's file id is the inode: incremental keys stay stable
 
 
-def test_acl_helper_processes_give_the_same_refs(creds):
-    threaded, _ = _refs(creds.url, acl_procs=1)
-    in_processes, errors = _refs(creds.url, acl_procs=2)
+def test_parallel_acl_queries_give_the_same_refs(creds):
+    one, _ = _refs(creds.url, threads=1)
+    parallel, errors = _refs(creds.url, threads=4)
     assert errors == []
-    assert in_processes == threaded
+    assert parallel == one
 
 
 def test_walk_a_subfolder_root_gives_paths_relative_to_it(creds):
@@ -314,7 +313,7 @@ def test_sid_names_from_config(creds, tmp_path, monkeypatch):
 
 def test_host_down_is_one_error_and_others_continue(creds):
     dead = "smb://127.0.0.1:9/share"  # discard port: nothing listens there
-    items = list(smb.walk_many([dead, f"{creds.url}/public"], parallel=2, acl_procs=1))
+    items = list(smb.walk_many([dead, f"{creds.url}/public"], parallel=2))
     errors = [i for i in items if isinstance(i, WalkError)]
     files = [i for i in items if not isinstance(i, WalkError)]
     assert len(errors) == 1 and errors[0].path == dead
@@ -350,13 +349,13 @@ def test_host_going_down_mid_scan_fails_each_file_fast(creds, monkeypatch):
 def test_wrong_password_is_an_error_record(creds, monkeypatch):
     monkeypatch.setenv("PDSCAN_SMB_PASSWORD", "wrong")
     smb.reset_sessions()
-    items = list(smb.walk(creds.url, acl_procs=1))
+    items = list(smb.walk(creds.url))
     assert len(items) == 1 and isinstance(items[0], WalkError)
     assert "неверное имя пользователя или пароль" in items[0].error
 
 
 def test_missing_share_is_an_error_record(creds):
-    items = list(smb.walk(f"smb://{creds.host}:{creds.port}/nosuchshare", acl_procs=1))
+    items = list(smb.walk(f"smb://{creds.host}:{creds.port}/nosuchshare"))
     assert len(items) == 1 and isinstance(items[0], WalkError)
     assert "общая папка «nosuchshare» не найдена" in items[0].error
 

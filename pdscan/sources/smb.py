@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import errno
 import logging
-import os
 import queue
 import threading
 import time
@@ -455,77 +454,44 @@ def _list_dir(u: SmbUrl, rel: str, kw: dict) -> tuple[list[_Entry], list[tuple[s
     return files, dirs
 
 
-def _acl_batch(args: tuple[str, int, list[str]]) -> list[tuple[dict, str | None]]:
-    """In a helper process: descriptors of a batch of files over this process's own connection."""
-    host, port, uncs = args
-    try:
-        kw = _session(host, port)
-    except SmbError as e:
-        return [({}, f"права доступа не прочитаны: {e}")] * len(uncs)
-    names = _names_for(host, port, kw)
-    return [_access(unc, kw, names) for unc in uncs]
-
-
 class AclFetcher:
-    """Reads the descriptors of a folder's files in parallel.
+    """Reads the descriptors of a folder's files in parallel (walk(acl=True)).
 
     Each query is one round trip, and smbd answers one connection's requests one at a time, so
-    by default `threads` threads query over their own connections. Each query also costs ~2–3 ms
-    of client CPU (smbprotocol builds and signs messages in Python, under the GIL): procs > 1 moves
-    the queries to helper processes (own connections, batches per folder) to use more cores.
+    `threads` threads query, each over its own connection. (Helper processes were tried as well:
+    their start-up and hand-over cost more than the GIL did, see benchmarks/bench_smb.py.)
     """
 
-    BATCH = 32
-
-    def __init__(self, procs: int = 1, threads: int = SD_THREADS):
-        procs = procs or min(4, os.cpu_count() or 1)
+    def __init__(self, threads: int = SD_THREADS):
         self.threads = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd")
-        self.procs = None
-        if procs > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = mp.get_all_start_methods()
-            ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-            self.procs = ProcessPoolExecutor(max_workers=procs, mp_context=ctx)
 
     def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: SidNames) -> list:
         if len(uncs) <= 2:
             return [_access(unc, kw, names) for unc in uncs]
-        if self.procs is None or len(uncs) < 4:
 
-            def one(unc: str) -> tuple[dict, str | None]:
-                try:
-                    own = _session(u.host, u.port, thread_slot())
-                except SmbError:
-                    own = kw  # the server takes no more connections: share the walker's
-                return _access(unc, own, names)
+        def one(unc: str) -> tuple[dict, str | None]:
+            try:
+                own = _session(u.host, u.port, thread_slot())
+            except SmbError:
+                own = kw  # the server takes no more connections: share the walker's
+            return _access(unc, own, names)
 
-            return list(self.threads.map(one, uncs))
-        n = max(1, min(self.BATCH, -(-len(uncs) // self.procs._max_workers)))
-        batches = [(u.host, u.port, uncs[i : i + n]) for i in range(0, len(uncs), n)]
-        out: list = []
-        for part in self.procs.map(_acl_batch, batches):
-            out.extend(part)
-        return out
+        return list(self.threads.map(one, uncs))
 
     def close(self) -> None:
         self.threads.shutdown(wait=False, cancel_futures=True)
-        if self.procs is not None:
-            self.procs.shutdown(wait=True, cancel_futures=True)
 
 
 def walk(
     root: str,
     threads: int = SD_THREADS,
-    acl_procs: int = 1,
     fetcher: AclFetcher | None = None,
     acl: bool = True,
 ) -> Iterator[FileRef | WalkError]:
     """Yield every file under an smb:// root (sorted, depth-first), or WalkError for what failed.
 
     A host that is down or refuses the credentials yields one WalkError for the root.
-    acl_procs: helper processes for the security queries (1 = threads in this process, 0 = by CPUs).
+    threads: parallel ACL queries (each on its own connection).
     acl=False: listing only (no owner/readers; file_access(ref) fills them later, e.g. for PD files).
     """
     try:
@@ -560,7 +526,7 @@ def walk(
             if err:  # the file is still scanned; the unread ACL is its own error record
                 yield WalkError(ref.path, err)
 
-    fetcher_ = fetcher or AclFetcher(acl_procs if acl else 1, threads if acl else 1)
+    fetcher_ = fetcher or AclFetcher(threads if acl else 1)
     try:
         if u.path:  # the root itself may be a file
             try:
@@ -598,16 +564,14 @@ def walk(
             fetcher_.close()
 
 
-def walk_many(
-    roots: Iterable[str], parallel: int = 4, acl_procs: int = 1, acl: bool = True
-) -> Iterator[FileRef | WalkError]:
+def walk_many(roots: Iterable[str], parallel: int = 4, acl: bool = True) -> Iterator[FileRef | WalkError]:
     """Walk several smb:// roots at once (hosts are slow one by one); items arrive as found.
 
-    Each root runs in its own thread; the ACL query threads/processes are shared. A host that is
+    Each root runs in its own thread; the ACL query threads are shared. A host that is
     down yields its WalkError and the rest go on. acl=False: listing only (see walk).
     """
     roots = list(roots)
-    fetcher = AclFetcher(acl_procs if acl else 1, SD_THREADS if acl else 1)
+    fetcher = AclFetcher(SD_THREADS if acl else 1)
     try:
         if len(roots) <= 1 or parallel <= 1:
             for r in roots:
