@@ -377,7 +377,7 @@ def test_hosts_file(tmp_path):
     hosts.write_text(
         "# ПК бухгалтерии\n"
         "pc-buh-01\n"
-        "pc-buh-02 D$/Документы   # диск D\n"
+        "pc-buh-02\tD$\\Документы\\   # диск D, через табуляцию и с обратными косыми\n"
         "\n"
         "fs01:4450 share/Отдел кадров\n"
         "smb://fs02/hr/2024\n",

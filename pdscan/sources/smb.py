@@ -126,9 +126,9 @@ def roots_from_hosts_file(path: str) -> list[str]:
         if line.lower().startswith("smb://"):
             root = line
         else:
-            host, _, rest = line.partition(" ")
-            rest = rest.strip().strip("/").replace("\\", "/") or DEFAULT_HOST_PATH
-            root = f"smb://{host.strip()}/{rest}"
+            host, *rest = line.split(None, 1)
+            path = rest[0].strip().replace("\\", "/").strip("/") if rest else ""
+            root = f"smb://{host}/{path or DEFAULT_HOST_PATH}"
         try:
             SmbUrl.parse(root)
         except SmbError as e:
