@@ -618,15 +618,16 @@ def count_persons(detections: list[Detection]) -> int:
     return len(ids)
 
 
-# Identifiers that each belong to one natural person (used when a file names nobody).
+# Identifiers that each belong to one natural person (used when a file names nobody);
+# the same set as pdscan.detect.PERSON_ID_ENTITIES.
 _PERSON_IDS = frozenset(
     {
-        "RU_SNILS",
         "RU_PASSPORT",
-        "RU_INN_PERSONAL",
-        "RU_INTERNATIONAL_PASSPORT",
+        "RU_SNILS",
+        "RU_INN",
         "RU_OMS_POLICY",
         "RU_MILITARY_ID",
+        "RU_FOREIGN_PASSPORT",
         "RU_DRIVER_LICENSE",
     }
 )
