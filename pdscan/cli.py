@@ -67,6 +67,10 @@ class _Group(click.Group):
 @click.version_option(package_name="pdscan")
 def main() -> None:
     """pdscan — поиск персональных данных (152-ФЗ) в файлах и сетевых папках."""
+    # Non-UTF-8 file names (lone surrogates) print as \udcXX, which JSON readers decode back.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 class _Progress:

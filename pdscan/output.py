@@ -17,7 +17,9 @@ def open_private(path: str) -> IO[str]:
     """Create (or truncate) a report file readable by its owner only."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
     os.fchmod(fd, 0o600)  # an existing file keeps its old mode otherwise
-    return open(fd, "w", encoding="utf-8", newline="")
+    # A non-UTF-8 file name (os.fsdecode's lone surrogates) is written as \udcXX: inside a JSON
+    # string that is the escape json.loads turns back into the same surrogate (os.fsencode round-trip).
+    return open(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
 
 
 def result_records(result: FileResult) -> list[dict]:
@@ -52,7 +54,9 @@ def violation_detail(v) -> str:
     if v.rule in ("retention_expired", "expires_soon"):
         return f": {d.get('rule_name', '')}, {t('deadline_' + v.rule)} {d.get('deadline', '?')}"
     if v.rule == "excessive_access":
-        who = ", ".join(f"{r.get('kind')}:{r.get('name')} {r.get('rights', '')}".strip() for r in d.get("readers", []))
+        who = ", ".join(
+            f"{r.get('kind')}:{r.get('name')} {r.get('rights', '')}".strip() for r in d.get("readers", [])
+        )
         return f": {t('can_read')} {who}" if who else ""
     if v.rule == "outside_authorized":
         return f": {t('allowed_places')} {', '.join(d.get('authorized', []))}"

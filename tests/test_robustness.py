@@ -124,3 +124,21 @@ def test_output_file_is_private_and_bad_arguments_get_a_message(tmp_path, pdscan
         p = subprocess.run([*pdscan_cmd, *args], capture_output=True, text=True, timeout=120)
         assert p.returncode == 2, (args, p.stderr)
         assert needle in p.stderr and "Traceback" not in p.stderr, p.stderr
+
+
+def test_non_utf8_file_name_round_trips_through_jsonl(tmp_path, pdscan_cmd):
+    raw = os.fsencode(str(tmp_path)) + b"/\xcf\xe0\xf1\xef\xee\xf0\xf2.txt"  # "Паспорт.txt" in cp1251
+    with open(raw, "wb") as f:
+        f.write("СНИЛС 112-233-445 95\n".encode())
+    for extra in ([], ["-o", str(tmp_path / "out.jsonl")]):
+        proc = subprocess.run(
+            [*pdscan_cmd, "scan", str(tmp_path), "--format", "jsonl", "--no-store", "--jobs", "1", *extra],
+            capture_output=True,
+            timeout=300,
+        )
+        assert proc.returncode == 1, proc.stderr
+        text = (tmp_path / "out.jsonl").read_bytes() if extra else proc.stdout
+        assert b"\\udccf" in text  # escaped, never raw cp1251 bytes
+        text.decode("utf-8")
+        findings = [json.loads(line) for line in text.decode().splitlines() if '"finding"' in line]
+        assert [os.fsencode(f["path"]) for f in findings] == [raw]
