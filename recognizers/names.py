@@ -49,7 +49,8 @@ _INIT = rf"[{_UP}]\.[ \u00a0]?[{_UP}]\."
 _TOKEN = rf"(?:(?P<i>{_INIT})|(?P<w>{_WORD}))"
 _ANY_TOKEN = rf"(?:{_INIT}|{_WORD})"
 # Words of one name: spaces, table-cell tabs, or one line break (PDF text wraps lines).
-_SEP = r"(?:[ \t\u00a0]+\r?\n?|\r?\n)[ \t\u00a0]*"
+# Unambiguous (no two ways to split a run of blanks), so long blank runs cannot backtrack badly.
+_SEP = r"(?:[ \t\u00a0]+(?:\r?\n[ \t\u00a0]*)?|\r?\n[ \t\u00a0]*)"
 _TOKEN_RE = re.compile(_TOKEN)
 # A run of two or more tokens: single capitalised words never reach pymorphy3.
 # The first token is split into its first capital (a lone character class, so the regex engine
