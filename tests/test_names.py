@@ -351,3 +351,15 @@ def test_scan_cli_signature_letter_is_not_personal_data(tmp_path: Path, pdscan_c
     summary = lines[-1]
     assert summary["type"] == "summary" and summary["files_with_pd"] == 1
     assert summary["persons"] >= 25
+
+
+def test_pathological_inputs_stay_linear():
+    import time
+
+    texts = ["Иванов" + " " * 200_000 + "x", "Иванов " * 20_000, "А." * 20_000, "д. 5, " * 5_000]
+    for text in texts:
+        start = time.process_time()
+        finder().find(text)
+        address.find(text)
+        birthdate.find("дата рождения " + text)
+        assert time.process_time() - start < 2.0
