@@ -74,12 +74,14 @@ NER_PLUGINS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# A number token: "серия 05 06 № 123456", "0506\t123456", "+7 (914) 123-45-67", "77 АВ 123456".
+# A number token: "серия 05 06 № 123456", "0506\t123456", "+7 (914) 123-45-67", "77 АВ 123456";
+# a line break inside is allowed too (PDF text wraps lines inside numbers).
 # One character class (a fast loop in the regex engine); it also lets the letters of "номер" and
 # the series look-alikes through. At least 7 characters: shorter tokens cannot hold an identifier.
-_TOKEN = re.compile(r"\d[\d \t\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
+_TOKEN = re.compile(r"\d[\d \t\n\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
 _RUN = re.compile(r"\d+")
 _COLON_DIGIT = re.compile(r"\d:\d")
+_DIGIT = re.compile(r"\d")
 # No identifier has more than 19 digits in a row (a card); a longer run is an account number.
 _MAX_RUN = 19
 # Two series letters right before a 7-digit run: "АБ 1234567", "AB№1234567".
@@ -257,17 +259,28 @@ def _lowered(text: str) -> str:
     return "".join(c if len(c) == 1 else "?" for c in map(str.lower, text))
 
 
+_HEADER_CELL_MAX = 60
+
+
+def _header_cells(context: str) -> list[str]:
+    """Cells of ``Chunk.context`` that read like column labels. A long cell or one with digits is
+    text that happens to stand in a table's first row (a letterhead pasted into a sheet), and
+    must not lend its words ("ИНН …") to every row below it."""
+    return [
+        "" if len(c) > _HEADER_CELL_MAX or any(ch.isdigit() for ch in c) else c for c in context.split("\t")
+    ]
+
+
 def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
     """The header cells above the columns a hit spans in a tab-joined table row."""
-    header = chunk.context
-    if not header or "\t" not in header or "\t" not in text:
-        return header
+    cells = _header_cells(chunk.context)
+    if len(cells) == 1 or "\t" not in text:
+        return " ".join(cells)
     line_start = text.rfind("\n", 0, start) + 1
     first = text.count("\t", line_start, start)
     last = text.count("\t", line_start, end)
-    cells = header.split("\t")
     if first >= len(cells):
-        return header
+        return " ".join(cells)
     return " ".join(cells[first : last + 1])
 
 
@@ -415,7 +428,7 @@ class Detector:
         stems_by_bit = self._stems_by_bit
         header_mask = 0
         if chunk.context:
-            header = chunk.context.lower()
+            header = " ".join(_header_cells(chunk.context)).lower()
             for bit, stems in stems_by_bit:
                 if any(w in header for w in stems):
                     header_mask |= bit
@@ -438,7 +451,7 @@ class Detector:
                 if need == 0:
                     continue
                 if need > 0 and not header_mask & need:
-                    window = text[max(0, ts - window_of) : te + window_of // 2].lower()
+                    window = text[max(0, ts - window_of) : te + window_of // 2].lower().replace("\n", " ")
                     if not any(w in window for w in stems_for(need)):
                         continue
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
@@ -477,7 +490,7 @@ class Detector:
                 continue
             mask = header_mask
             if need & ~mask:
-                window = text[max(0, ts - window_of) : te + window_of // 2].lower()
+                window = text[max(0, ts - window_of) : te + window_of // 2].lower().replace("\n", " ")
                 for bit, stems in stems_by_bit:
                     if need & bit and not mask & bit and any(w in window for w in stems):
                         mask |= bit
@@ -528,15 +541,18 @@ class Detector:
     def _score(self, r: _Rec, chunk: Chunk, s: int, e: int, base: float) -> float:
         """Pattern score adjusted by context; -1 when the context cancels the hit."""
         text = chunk.text
-        pre = _lowered(text[max(0, s - r.window) : s])
-        post = _lowered(text[e : e + r.window // 2])
+        # Line breaks count as spaces: PDF text wraps "вод.\nудостоверение".
+        pre = _lowered(text[max(0, s - r.window) : s]).replace("\n", " ")
+        post = _lowered(text[e : e + r.window // 2]).replace("\n", " ")
         header = _column_header(chunk, text, s, e).lower() if chunk.context else ""
         if r.requires_context and not (
             r.context.search(pre) or r.context.search(post) or (header and r.context.search(header))
         ):
             return -1.0  # cheap exit: most number-shaped strings have no context word at all
         blocked = _spans(pre, r.negative)
-        neg = max((a for a, _ in blocked), default=-1)
+        # A negative label cancels only the number it labels: none of the digits of another number
+        # stand between ("СНИЛС Телефон\n… 453-849-766 38" keeps the СНИЛС).
+        neg = max((a for a, b in blocked if _DIGIT.search(pre, b) is None), default=-1)
         pos = _last_free(pre, r.context, blocked)
         if neg > pos:
             return -1.0  # a negative label stands nearer than any context word
@@ -559,16 +575,19 @@ class Detector:
         # Within one paragraph: a blank line ends a letterhead.
         pre = text[max(0, s - ORG_WINDOW) : s].lower()
         pre = pre[pre.rfind("\n\n") + 1 :]
+        # After the contact: the rest of its line only (the next paragraph is not its letterhead).
         post = text[e : e + ORG_WINDOW].lower()
-        cut = post.find("\n\n")
+        cut = post.find("\n")
         post = post if cut < 0 else post[:cut]
 
         if not any(w in pre or w in post for w in ORG_MARKERS):  # substring tests: cheap
-            if not (chunk.context and _ORG_RX.search(chunk.context.lower())):
+            if not (chunk.context and _ORG_RX.search(" ".join(_header_cells(chunk.context)).lower())):
                 return False
         far = ORG_WINDOW + 1
         org = _nearest(pre, post, _ORG_RX, far)
-        if org >= far and not (chunk.context and _ORG_RX.search(chunk.context.lower())):
+        if org >= far and not (
+            chunk.context and _ORG_RX.search(" ".join(_header_cells(chunk.context)).lower())
+        ):
             return False
         return _nearest(pre, post, _PERSON_RX, far) >= org
 

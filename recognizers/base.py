@@ -28,8 +28,9 @@ REGEX_FLAGS = re.MULTILINE
 # Number boundaries: not glued to other digits, nor part of "12.34", "1/2", "40702-810...".
 NUM_START = r"(?<![\d.,/\-])"
 NUM_END = r"(?!\d|[.,/\-]\d)"
-# Spaces inside a number: space, no-break space, narrow no-break space.
-SP = "[ \u00a0\u202f]"
+# Spaces inside a number: space, no-break space, narrow no-break space, and a line break
+# (PDF text wraps lines inside "серия 05 06\n№ 123456").
+SP = "[ \u00a0\u202f\n]"
 
 
 def _stems_regex(words: list[str]) -> re.Pattern:
@@ -95,8 +96,9 @@ class RuPatternRecognizer(PatternRecognizer):
         if self._neg_rx is None:
             self._neg_rx = _stems_regex(self.NEGATIVE_CONTEXT)
             self._ctx_rx = _stems_regex(self.CONTEXT)
-        pre = text[max(0, start - self.CONTEXT_WINDOW) : start].lower()
-        negs = [m.span() for m in self._neg_rx.finditer(pre)]
+        pre = text[max(0, start - self.CONTEXT_WINDOW) : start].lower().replace("\n", " ")
+        # Only a label with no other number between it and the hit labels this hit.
+        negs = [m.span() for m in self._neg_rx.finditer(pre) if not any(c.isdigit() for c in pre[m.end() :])]
         if not negs:
             return False
         pos = max(

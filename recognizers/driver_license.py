@@ -22,7 +22,7 @@ class RuDriverLicenseRecognizer(RuPatternRecognizer):
     PATTERNS = [
         Pattern(
             "driver_license",
-            rf"{NUM_START}\d\d{SP}?(?:\d\d|[{_LETTERS}]{{2}})[ \u00a0\u202f\t]{{0,3}}(?:№[ \u00a0\u202f]{{0,3}})?\d{{6}}{NUM_END}",
+            rf"{NUM_START}\d\d{SP}?(?:\d\d|[{_LETTERS}]{{2}})[ \u00a0\u202f\t\n]{{0,3}}(?:№[ \u00a0\u202f\n]{{0,3}})?\d{{6}}{NUM_END}",
             0.3,
         ),
     ]

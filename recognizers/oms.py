@@ -11,7 +11,7 @@ from stdnum import luhn
 
 from recognizers.base import NUM_END, NUM_START, RuPatternRecognizer, digits
 
-_S = r"[ \u00a0\u202f\-]?"
+_S = r"[ \u00a0\u202f\-\n]?"
 
 
 class RuOmsPolicyRecognizer(RuPatternRecognizer):

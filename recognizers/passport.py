@@ -19,7 +19,7 @@ _THIS_YEAR = datetime.date.today().year % 100
 
 # Between series and number: spaces, a tab (table cells), "№", "N", "номер", a comma.
 # Bounded repeats: a long run of spaces must not make the regex backtrack quadratically.
-_SEP = r"[ \u00a0\u202f\t]{0,3}[,;]?[ \u00a0\u202f\t]{0,3}(?:(?:№|N|No\.?|[Нн]омер:?|[Нн]\.)[ \u00a0\u202f\t]{0,3})?"
+_SEP = r"[ \u00a0\u202f\t\n]{0,3}[,;]?[ \u00a0\u202f\t\n]{0,3}(?:(?:№|N|No\.?|[Нн]омер:?|[Нн]\.)[ \u00a0\u202f\t\n]{0,3})?"
 
 
 class RuPassportRecognizer(RuPatternRecognizer):

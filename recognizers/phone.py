@@ -15,7 +15,7 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NUM_END, RuPatternRecognizer, digits
 
-_S = r"[ \u00a0\u202f\-]?"
+_S = r"[ \u00a0\u202f\-\n]?"
 # Area code of 3-5 digits, optionally in parentheses, then the subscriber number.
 _REST = rf"{_S}(?:\(\d{{3,5}}\)|\d{{3,5}}){_S}\d{{1,3}}{_S}\d\d{_S}\d\d"
 _START = r"(?<![\d+.,/\-])"

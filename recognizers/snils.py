@@ -6,7 +6,7 @@ from presidio_analyzer import Pattern
 
 from recognizers.base import NUM_END, NUM_START, RuPatternRecognizer, digits
 
-_S = r"[ \u00a0\u202f\-]"
+_S = r"[ \u00a0\u202f\-\n]"
 
 
 def snils_check(first9: str) -> str:

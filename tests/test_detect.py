@@ -225,3 +225,18 @@ def test_hand_written_documents():
         "Итого к оплате: 1 234 567,89 руб. Показания ОДПУ: 0045123,5 Гкал.\n"
     )
     assert d.detect(Chunk(invoice, "p")) == []
+
+
+def test_long_first_row_is_not_a_column_header(det):
+    """A letterhead pasted into a sheet's first row is not a header: its "ИНН", "КПП" must not lend
+    context to every row below it (nor suppress a person's phone as the organisation's)."""
+    from tests.test_recognizers import INN10, INN12
+
+    letterhead = (
+        f"ООО «УК Восток», ИНН {INN10}, КПП 253601001, р/с 40702810900000012345, тел. 8 (423) 222-33-44"
+    )
+    assert det.detect(Chunk(text=f"Накладная № {INN12} от 01.02.2024", location="", context=letterhead)) == []
+    got = det.detect(Chunk(text="Иванов И.И., тел. +7 914 123-45-67", location="", context=letterhead))
+    assert [(d.entity, d.normalized) for d in got] == [("PHONE_NUMBER", "+79141234567")]
+    # a real header still gives context to its column
+    assert [d.entity for d in det.detect(Chunk(text=INN12, location="", context="ИНН"))] == ["RU_INN"]
