@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -22,6 +23,10 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     os.environ["OMP_THREAD_LIMIT"] = (
         "1"  # measured: 2 tesseract threads per worker made pages up to 30x slower
     )
+    # The parent's stdout carries JSON lines (scan --format jsonl, watch alerts): a library that
+    # prints in a worker must not break them, so the worker's stdout goes to stderr.
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     scanner = FileScanner(config)
     conn.send("ready")
     while True:

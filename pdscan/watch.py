@@ -279,6 +279,8 @@ class Watcher:
         self.stopping = threading.Event()
         self.ready = threading.Event()  # set once the catch-up scan is done
         self.retries: dict[str, tuple[int, float]] = {}  # path → (attempts, due)
+        self._dirty = False  # recorded since the last commit
+        self._inflight: dict[str, tuple] = {}  # path → (size, mtime, inode) being read by a worker
         self.retry_lock = threading.Lock()
         self._native: BaseObserver | None = None
         self._polling: BaseObserver | None = None
@@ -491,7 +493,6 @@ class Watcher:
             if self.options.initial_scan:
                 self._catch_up(self.roots)
             self._begin_session()
-            self.ready.set()
             config = WorkerConfig(limits=self.options.scan.limits, ner=self.options.scan.ner)
             for result in run_pool(self._feed(), config, self.options.scan.jobs):
                 self._finish(result, read=True)
@@ -525,19 +526,20 @@ class Watcher:
         self.store.finish(self.session_summary, complete=False)
 
     def _feed(self) -> Iterator[FileRef | object]:
-        dirty = False
+        # run_pool first asks for work once a worker has started (its detector loaded).
+        log.info("готово: обработчики запущены, ждём изменений")
+        self.ready.set()
         while True:
             if self.stopping.is_set():
                 raise _Stopped
             try:
                 item = self.work.get(timeout=0.1)
             except queue.Empty:
-                if dirty:
+                if self._dirty:
                     self.store.flush()  # nothing waiting: make what was recorded durable and visible
-                    dirty = False
+                    self._dirty = False
                 yield IDLE
                 continue
-            dirty = True
             kind = item[0]
             if kind == "gone":
                 self._mark_gone(item[1], item[2])
@@ -552,11 +554,20 @@ class Watcher:
                 ref = self._make_ref(item[1])
                 if ref is None:
                     continue
+                sig = (ref.size, ref.mtime, ref.inode)
+                busy = self._inflight.get(ref.path)
+                if busy is not None:
+                    # Queued twice (file event and the walk of its new folder): the read under way
+                    # covers it; if it changed meanwhile, come back after that read.
+                    if busy != sig:
+                        self.pending.touch(ref.path, force=item[2])
+                    continue
                 cached = None if item[2] else self.store.cached(ref)
                 if cached is not None:
                     self.stats.reused += 1
                     self._finish(cached, read=False)
                     continue
+                self._inflight[ref.path] = sig
                 yield ref
 
     def _make_ref(self, path: str) -> FileRef | None:
@@ -613,10 +624,12 @@ class Watcher:
         _count(self.session_summary, result)
         if read:
             self.stats.results += 1
+            self._inflight.pop(result.ref.path, None)
         if self.on_result is not None:
             self.on_result(result, read)
 
     def _after_record(self, result: FileResult, new_records: list[dict]) -> None:
+        self._dirty = True
         path = result.ref.path
         if result.errors:
             self.stats.errors += 1

@@ -72,7 +72,7 @@ class WatchProc:
         raise AssertionError(f"не дождались ({what}); журнал:\n" + "\n".join(self.log[-30:]))
 
     def wait_ready(self, timeout: float = 60.0):
-        self.wait_for(lambda line: "сверка" in line, timeout, what="log")
+        self.wait_for(lambda line: "готово" in line, timeout, what="log")
 
     def stop(self, timeout: float = 20.0) -> int:
         if self.proc.poll() is None:
