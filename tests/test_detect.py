@@ -240,3 +240,19 @@ def test_long_first_row_is_not_a_column_header(det):
     assert [(d.entity, d.normalized) for d in got] == [("PHONE_NUMBER", "+79141234567")]
     # a real header still gives context to its column
     assert [d.entity for d in det.detect(Chunk(text=INN12, location="", context="ИНН"))] == ["RU_INN"]
+
+
+def test_letterhead_address_from_an_extra_detector_is_dropped(monkeypatch):
+    import pdscan.detect as detect_mod
+    from tests.test_recognizers import LETTERHEAD
+
+    monkeypatch.setattr(detect_mod, "ORG_SENSITIVE_EXTRA", frozenset({"LOCATION"}))
+
+    def addresses(chunk: Chunk) -> list[Detection]:
+        i = chunk.text.find("г. Владивосток")
+        return [Detection("LOCATION", i, i + 40, "владивосток светланская", 0.85)] if i >= 0 else []
+
+    d = Detector(key=KEY, extra=[addresses])
+    assert d.scan([Chunk(text=LETTERHEAD, location="")]).findings == []
+    person = "Иванов И.И., зарегистрирован по адресу: г. Владивосток, ул. Светланская, д. 10, кв. 5"
+    assert [f.entity for f in d.scan([Chunk(text=person, location="")]).findings] == ["LOCATION"]
