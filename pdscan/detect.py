@@ -293,6 +293,62 @@ def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
     return " ".join(cells[first : last + 1])
 
 
+class _HeaderLines:
+    """Header lines of tables flattened to text (PDF, plain text without tabs): a line with no
+    digit and context words of two or more recognizers, followed by lines that all hold digits
+    (the rows). A number in those rows takes the header line as context, as a table cell takes
+    ``Chunk.context``. Built once per chunk, only when a number lacks context nearby."""
+
+    MAX_LINE = 200
+
+    def __init__(self, text: str, stems_by_bit: list[tuple[int, tuple[str, ...]]]):
+        self.starts: list[int] = []  # where each block of rows begins
+        self.blocks: list[tuple[int, str, int]] = []  # (where it ends, header line, recognizer bits)
+        header: tuple[str, int] | None = None  # the last digit-free line, if it reads like a header
+        rows: list | None = None  # [start, end, header, mask] of the block being read
+        pos, n = 0, len(text)
+        while pos <= n:
+            end = text.find("\n", pos)
+            end = n if end < 0 else end
+            if _DIGIT.search(text, pos, end) is not None:
+                if rows is not None:
+                    rows[1] = end
+                elif header is not None:
+                    rows = [pos, end, header[0], header[1]]
+                header = None
+            else:
+                if rows is not None:
+                    self._close(rows)
+                    rows = None
+                header = self._header(text[pos:end], stems_by_bit) if 0 < end - pos <= self.MAX_LINE else None
+            pos = end + 1
+        if rows is not None:
+            self._close(rows)
+
+    @staticmethod
+    def _header(line: str, stems_by_bit: list[tuple[int, tuple[str, ...]]]) -> tuple[str, int] | None:
+        low = line.lower()
+        mask = 0
+        for bit, stems in stems_by_bit:
+            if any(w in low for w in stems):
+                mask |= bit
+        # Words of two recognizers or more: a header ("Серия Номер СНИЛС"), not a sentence's label.
+        return (low, mask) if mask & (mask - 1) else None
+
+    def _close(self, rows: list) -> None:
+        self.starts.append(rows[0])
+        self.blocks.append((rows[1], rows[2], rows[3]))
+
+    def header_at(self, pos: int) -> tuple[str, int]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos <= self.blocks[i][0]:
+            return self.blocks[i][1], self.blocks[i][2]
+        return "", 0
+
+    def mask_at(self, pos: int) -> int:
+        return self.header_at(pos)[1]
+
+
 def _combine(patterns: list[tuple[_Rec, re.Pattern, float, int]]):
     """One regex of optional named look-aheads, and (name, recognizer, score, context bit) per
     group; the bit is 0 for a pattern that reaches the threshold without a context word."""
@@ -447,6 +503,7 @@ class Detector:
                 if any(w in header for w in stems):
                     header_mask |= bit
         enough = self._enough_digits
+        lines: _HeaderLines | None = None  # header lines of flattened tables, found when first needed
         window_of = self._window
         stems_for = self._stems_for
         for t in _TOKEN.finditer(text):
@@ -467,7 +524,10 @@ class Detector:
                 if need > 0 and not header_mask & need:
                     window = text[max(0, ts - window_of) : te + window_of // 2].lower().replace("\n", " ")
                     if not any(w in window for w in stems_for(need)):
-                        continue
+                        if lines is None:
+                            lines = _HeaderLines(text, stems_by_bit)
+                        if not lines.mask_at(ts) & need:
+                            continue
             left = sum(e - s for s, e in runs)  # digits from this run to the token's end
             starts = []
             for r, re_ in runs:
@@ -508,6 +568,12 @@ class Detector:
                 for bit, stems in stems_by_bit:
                     if need & bit and not mask & bit and any(w in window for w in stems):
                         mask |= bit
+            line_header = ""
+            if need & ~mask and "\n" in text:
+                if lines is None:
+                    lines = _HeaderLines(text, stems_by_bit)
+                line_header, line_mask = lines.header_at(ts)
+                mask |= line_mask
             # Strongest patterns first; a recognizer's weaker shape inside its own hit is skipped
             # ("7 914 …" inside "+7 914 …").
             # (A look-ahead group starts at its match position, so no shape repeats across starts.)
@@ -522,7 +588,7 @@ class Detector:
                 value = r.rec.normalize(text[s:e])  # checksum / plan; cheap tests run first
                 if value is None:
                     continue
-                score = self._score(r, chunk, s, e, base)
+                score = self._score(r, chunk, s, e, base, line_header)
                 if score >= SCORE_THRESHOLD:
                     hits.append((score, r.priority, s, e, r.entity, value))
                     taken.append((s, e, r.entity))
@@ -552,13 +618,16 @@ class Detector:
                 if score >= SCORE_THRESHOLD:
                     hits.append((score, r.priority, s, e, r.entity, value))
 
-    def _score(self, r: _Rec, chunk: Chunk, s: int, e: int, base: float) -> float:
-        """Pattern score adjusted by context; -1 when the context cancels the hit."""
+    def _score(self, r: _Rec, chunk: Chunk, s: int, e: int, base: float, line_header: str = "") -> float:
+        """Pattern score adjusted by context; -1 when the context cancels the hit. ``line_header``:
+        the header line of a flattened table the hit stands under (PDF, plain text)."""
         text = chunk.text
         # Line breaks count as spaces: PDF text wraps "вод.\nудостоверение".
         pre = _lowered(text[max(0, s - r.window) : s]).replace("\n", " ")
         post = _lowered(text[e : e + r.window // 2]).replace("\n", " ")
         header = _column_header(chunk, text, s, e).lower() if chunk.context else ""
+        if line_header:
+            header = f"{header} {line_header}"
         if r.requires_context and not (
             r.context.search(pre) or r.context.search(post) or (header and r.context.search(header))
         ):

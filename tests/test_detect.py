@@ -256,3 +256,22 @@ def test_letterhead_address_from_an_extra_detector_is_dropped(monkeypatch):
     assert d.scan([Chunk(text=LETTERHEAD, location="")]).findings == []
     person = "Иванов И.И., зарегистрирован по адресу: г. Владивосток, ул. Светланская, д. 10, кв. 5"
     assert [f.entity for f in d.scan([Chunk(text=person, location="")]).findings] == ["LOCATION"]
+
+
+def test_flattened_table_header_line_gives_context(det):
+    """A table flattened to text (PDF): the header line is context for the rows below it, until a
+    line without digits ends the table."""
+    rows = [
+        f"Собственник {i}  0{i}10 12345{i}  {s[:3]}-{s[3:6]}-{s[6:9]} {s[9:]}"
+        for i, s in ((1, SNILS), (2, SNILS2))
+    ]
+    text = "\n".join(
+        ["Реестр собственников", "ФИО  Серия  Номер  СНИЛС  Площадь", *rows, "Итого", "Счёт № 0510123457"]
+    )
+    got = {(d.entity, d.normalized) for d in det.detect(Chunk(text=text, location=""))}
+    assert got == {
+        ("RU_PASSPORT", "0110123451"),
+        ("RU_PASSPORT", "0210123452"),
+        ("RU_SNILS", SNILS),
+        ("RU_SNILS", SNILS2),
+    }
