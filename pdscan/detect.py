@@ -304,7 +304,7 @@ class _HeaderLines:
     def __init__(self, text: str, stems_by_bit: list[tuple[int, tuple[str, ...]]]):
         self.starts: list[int] = []  # where each block of rows begins
         self.blocks: list[tuple[int, str, int]] = []  # (where it ends, header line, recognizer bits)
-        header: tuple[str, int] | None = None  # the last digit-free line, if it reads like a header
+        free: tuple[int, int] | None = None  # the last digit-free line (judged only if rows follow)
         rows: list | None = None  # [start, end, header, mask] of the block being read
         pos, n = 0, len(text)
         while pos <= n:
@@ -313,14 +313,16 @@ class _HeaderLines:
             if _DIGIT.search(text, pos, end) is not None:
                 if rows is not None:
                     rows[1] = end
-                elif header is not None:
-                    rows = [pos, end, header[0], header[1]]
-                header = None
+                elif free is not None:
+                    header = self._header(text[free[0] : free[1]], stems_by_bit)
+                    if header is not None:
+                        rows = [pos, end, header[0], header[1]]
+                free = None
             else:
                 if rows is not None:
                     self._close(rows)
                     rows = None
-                header = self._header(text[pos:end], stems_by_bit) if 0 < end - pos <= self.MAX_LINE else None
+                free = (pos, end) if 0 < end - pos <= self.MAX_LINE else None
             pos = end + 1
         if rows is not None:
             self._close(rows)
