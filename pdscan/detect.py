@@ -269,12 +269,22 @@ def _lowered(text: str) -> str:
 
 
 _HEADER_CELL_MAX = 60
+# Requisites that mark a letterhead (a subset of ORG_MARKERS that never labels a person's data).
+_STRONG_ORG = ("кпп", "огрн", "бик", "р/с", "к/с", "расчетный счет", "расчётный счёт", "окпо", "октмо")
 
 
 def _header_cells(context: str) -> list[str]:
-    """Cells of ``Chunk.context`` that read like column labels. A long cell or one with digits is
-    text that happens to stand in a table's first row (a letterhead pasted into a sheet), and
-    must not lend its words ("ИНН …") to every row below it."""
+    """``Chunk.context`` as the detector uses it, in cells.
+
+    A table header (cells joined by tabs): cells that read like column labels; a long cell or one
+    with digits is text that happens to stand in the first row and lends its words to no column.
+    Other context (an OCR page heading, the text before a chunk, a one-column sheet's first row)
+    counts whole, unless it holds an organisation's requisites: a letterhead in a sheet's first row
+    must not lend "ИНН" to every row below it, nor make every phone there the organisation's."""
+    if "\t" not in context:
+        if not context or any(m in context.lower() for m in _STRONG_ORG):
+            return [""]
+        return [context]
     return [
         "" if len(c) > _HEADER_CELL_MAX or any(ch.isdigit() for ch in c) else c for c in context.split("\t")
     ]
