@@ -252,6 +252,15 @@ class _Root:
     watch: ObservedWatch | None = None
     observer: BaseObserver | None = None
     down: bool = False  # announced as unavailable; caught up again when it is back
+    ident: tuple[int, int] | None = None  # (dev, inode) of the folder being watched
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 class Watcher:
@@ -280,6 +289,7 @@ class Watcher:
         self.ready = threading.Event()  # set once the catch-up scan is done
         self.retries: dict[str, tuple[int, float]] = {}  # path → (attempts, due)
         self._dirty = False  # recorded since the last commit
+        self._root_deleted: set[str] = set()  # roots whose own deletion an observer reported
         self._inflight: dict[str, tuple] = {}  # path → (size, mtime, inode) being read by a worker
         self.retry_lock = threading.Lock()
         self._native: BaseObserver | None = None
@@ -303,7 +313,9 @@ class Watcher:
 
     def on_gone(self, path: str, is_dir: bool) -> None:
         if path in self.roots:
-            return  # the root itself: unavailable, not emptied (the supervisor retries it)
+            # The root itself: unavailable, not emptied. Its watch ends; the supervisor retries.
+            self._root_deleted.add(path)
+            return
         if self.root_of(path) is not None:
             self.pending.gone(path, is_dir)
         with self.retry_lock:
@@ -388,12 +400,20 @@ class Watcher:
 
     def _supervise_roots(self) -> None:
         for st in self._states:
-            exists = os.path.isdir(st.path)
+            ident = _identity(st.path)
+            exists = ident is not None
             if st.watch is not None:
-                if exists and self._alive(st):
+                if exists and ident == st.ident and self._alive(st):
                     continue
                 self._unschedule(st)
-                if exists and not st.polling:
+                deleted = st.path in self._root_deleted
+                self._root_deleted.discard(st.path)
+                if exists and (ident != st.ident or deleted):
+                    # Replaced (deleted and made again, unmounted and mounted): the old watch saw
+                    # nothing of the new folder, so watch it afresh and catch up.
+                    log.warning("папка заменена: %s; наблюдение заново и сверка изменений", st.path)
+                    self._catch_up_later(st.path)
+                elif exists and not st.polling:
                     # The inotify emitter died with the root present: watch limit, odd mount. Poll it.
                     log.warning("уведомления ядра недоступны для %s, переход на периодический опрос", st.path)
                     st.polling = True
@@ -410,6 +430,7 @@ class Watcher:
                     obs = self._observer(st.polling)
                     st.watch = obs.schedule(self._handler, st.path, recursive=True, event_filter=EVENT_FILTER)
                     st.observer = obs
+                    st.ident = ident
                 except OSError as e:
                     log.warning("не удалось начать наблюдение за %s: %s", st.path, e.strerror or e)
                     if not st.polling:

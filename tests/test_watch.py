@@ -241,6 +241,7 @@ def test_catch_up_on_start_reads_only_what_changed(pdscan_cmd, share):
 
 
 def test_root_that_vanishes_and_comes_back(pdscan_cmd, share):
+    """A share unmounted and mounted again (polled): alerts resume, what changed meanwhile is caught up."""
     w = start(pdscan_cmd, share, [], "--polling", "--poll-interval", "0.3")
     try:
         hidden = share.parent / "share.away"
@@ -256,6 +257,25 @@ def test_root_that_vanishes_and_comes_back(pdscan_cmd, share):
         later.write_text(PASSPORT_TEXT + "\n", encoding="utf-8")
         w.wait_for(lambda x: x[1].get("path") == str(later) and x[1]["type"] == "violation", timeout=15)
         assert w.proc.poll() is None
+    finally:
+        assert w.stop() == 0
+
+
+def test_root_deleted_and_made_again_is_watched_again(pdscan_cmd, share):
+    """inotify: the watch dies with its folder; a new folder at the same path is watched and caught up."""
+    import shutil
+
+    w = start(pdscan_cmd, share, [])
+    try:
+        shutil.rmtree(share)
+        (share / "Общая").mkdir(parents=True)
+        first = share / "Общая" / "сразу.txt"
+        first.write_text(PASSPORT_TEXT + "\n", encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("path") == str(first) and x[1]["type"] == "violation", timeout=20)
+        later = share / "Общая" / "потом.txt"
+        later.write_text(PASSPORT_TEXT + "\n", encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("path") == str(later) and x[1]["type"] == "violation", timeout=15)
+        assert not any("опрос" in line for line in w.log), "\n".join(w.log)  # still inotify
     finally:
         assert w.stop() == 0
 
@@ -330,3 +350,16 @@ def test_network_mounts_are_polled():
     assert not needs_polling("/mnt/nfs/local/a", MOUNTINFO)  # a local mount on top wins
     assert not needs_polling("/mnt/share", MOUNTINFO)  # a different name, not a prefix
     assert not needs_polling("/srv", MOUNTINFO)
+
+
+def test_store_held_by_another_scan_is_a_clear_error(pdscan_cmd, share):
+    from pdscan.store import Store
+
+    db = share.parent / "db.sqlite"
+    with Store(db) as other:
+        other.lock()  # as a running `pdscan scan` holds it
+        cmd = [*pdscan_cmd, "watch", str(share), "--db", str(db), "--ner", "off", "--no-ocr", "-j", "1"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert "занята другим сканированием" in proc.stderr
+    assert "Traceback" not in proc.stderr
