@@ -141,11 +141,10 @@ PERSON_MARKERS = (
     "прописк",
 )
 ORG_WINDOW = 150
-# Entities of extra detectors dropped as an organisation's contact when next to its requisites.
-# Empty for now: {"LOCATION"} makes a letterhead's legal address silent (CONVENTIONS: requisites are
-# not PD; the issue wants zero findings in requisites-only files), but the address recognizer's
-# tests still count a company's legal address as a LOCATION. To be settled with its owner.
-ORG_SENSITIVE_EXTRA: frozenset[str] = frozenset()
+# Entities of extra detectors dropped as an organisation's contact when next to its requisites:
+# a letterhead's legal address is a requisite, not personal data (CONVENTIONS), so a file holding
+# only company requisites gives no finding at all.
+ORG_SENSITIVE_EXTRA: frozenset[str] = frozenset({"LOCATION"})
 
 # Identifiers that each belong to one natural person: distinct values ≥ distinct people.
 PERSON_ID_ENTITIES = frozenset(

@@ -129,6 +129,9 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def find(text: str, context: str = "") -> list[Detection]:
     """All addresses in text (``context`` is accepted for the hook signature; unused)."""
+    # A line break is a space inside an address: PDF text and letterheads wrap "бульвар\nЛазо",
+    # "д.\n57А". Same length, so offsets stay valid.
+    text = text.replace("\r", " ").replace("\n", " ")
     out: list[Detection] = []
     for lo, hi in _windows(text):
         _find_in(text, lo, hi, out)

@@ -298,7 +298,8 @@ class Gen:
             text += (
                 f"Исп. {p.surname} {p.initials()}, тел. 8 (423) 2{r.randint(10, 99)}-{r.randint(10, 99)}-00\n"
             )
-        return Doc("letter_signature", _lines(text), False, True, False)
+        # The only address is the company's legal address in its requisites: not personal data.
+        return Doc("letter_signature", _lines(text), False, False, False)
 
     def accounting(self) -> Doc:
         """An invoice / act with company requisites, amounts, document dates and signatures."""
@@ -318,7 +319,7 @@ class Gen:
         )
         lines.append(self.signature())
         lines.append(self.signature())
-        return Doc("accounting", _lines("\n".join(lines)), False, True, False)
+        return Doc("accounting", _lines("\n".join(lines)), False, False, False)
 
     def streets(self) -> Doc:
         """News about streets named after people: no person, an address only with a house number."""
