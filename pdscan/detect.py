@@ -33,7 +33,7 @@ Extra detectors (names, birth dates, addresses) plug in as plain callables
   "module:function". The module may also define ``ENTITY`` + ``mask(normalized) -> str`` (used
   to mask that entity) and ``count_persons(detections) -> int`` (used for ``persons``).
   A plugin that cannot be imported is skipped (logged), so the identifier scan still runs.
-  Extra detections below ``SCORE_THRESHOLD`` are dropped like the identifiers' own, and so are
+  Extra detections below ``EXTRA_SCORE_FLOOR`` are dropped, and so are
   entities in ``ORG_SENSITIVE_EXTRA`` next to an organisation's requisites (see there).
 
 Raw values never leave this module: ``scan`` returns fingerprints and masked forms only.
@@ -59,6 +59,10 @@ ExtraDetector = Callable[[Chunk], list[Detection]]
 
 # A hit is reported from this score on.
 SCORE_THRESHOLD = 0.5
+# Extra detectors may report from this score on: an own-staff signature line ("Директор ООО «…»
+# Данейкина О.Н.") is reported at 0.3 so the officer sees it, but below pdscan.scan.PD_MIN_SCORE it
+# does not make the file personal data (issue 3, item 6).
+EXTRA_SCORE_FLOOR = 0.3
 
 # --ner mode → "module:function" extra detectors, imported lazily in the worker.
 NER_PLUGINS: dict[str, tuple[str, ...]] = {
@@ -492,7 +496,7 @@ class Detector:
         if self._extra:
             for fn in self._extra:
                 for d in fn(chunk):
-                    if d.score < SCORE_THRESHOLD or not self._wanted(d.entity):
+                    if d.score < EXTRA_SCORE_FLOOR or not self._wanted(d.entity):
                         continue
                     if d.entity in ORG_SENSITIVE_EXTRA and self._is_org_contact(
                         chunk, d.start, d.end, block=True
