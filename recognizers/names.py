@@ -271,6 +271,10 @@ class NameFinder:
             # nominative of such a word once it stands in a name (_surn_nominative).
             return _Forms({}, True)
         parses = morph.parse(key)
+        if parses and parses[0].tag.POS in _FUNCTION_POS and parses[0].score >= 0.5:
+            # A preposition or particle first of all ("ПО ГОР. МОСКВЕ"): its rare "surname"
+            # reading would pair it with the next word.
+            return _Forms({}, False)
         if "-" in key and not any(r in p.tag.grammemes for p in parses for r in _ROLES):
             parses = morph.parse(key.rsplit("-", 1)[1])
         roles: dict[str, dict] = {}
@@ -453,6 +457,8 @@ class NameFinder:
         fio_cells: list[tuple[int, str]] = []
         if context and "\t" in text:
             out, fio_cells = self._find_table(text, context)
+        if _LABEL_RE.search(text):
+            out.extend(d for d in self._find_labelled(text) if not _overlaps(d, out))
         taken = [(d.start, d.end) for d in out]
         for run in _RUN_RE.finditer(text):
             base = run.start()
@@ -487,6 +493,88 @@ class NameFinder:
                 if d is not None:
                     out.append(Detection(ENTITY, start + d.start, start + d.end, d.normalized, SCORE_PAIR))
         return out
+
+    # --- labelled fields: "Фамилия\nПЕТРОВ\nИмя\nОЛЕГ", "Фамилия: Петров  Имя: Олег" -------------
+
+    def _find_labelled(self, text: str) -> list[Detection]:
+        """ФИО of a form or a passport page whose fields are labelled Фамилия / Имя / Отчество.
+
+        The labels vouch for the roles, so the surname may be any word (OCR misreads included);
+        the first name must be a dictionary name and the patronymic look like one, and they
+        must agree in gender. Values stand after the label on its line or alone on the next line.
+        """
+        out: list[Detection] = []
+        group: dict[str, tuple[str, int, int]] = {}
+        last = -1
+        for m in _LABEL_RE.finditer(text):
+            role = _LABEL_ROLE[m.group(1).lower()]
+            if group and (role in group or m.start() - last > _LABEL_GAP):
+                out.extend(self._labelled_person(group))
+                group = {}
+            last = m.end()
+            value = _label_value(text, m.end())
+            if value is not None:
+                group[role] = value
+                last = value[2]
+        out.extend(self._labelled_person(group))
+        return out
+
+    def _labelled_person(self, group: dict[str, tuple[str, int, int]]) -> list[Detection]:
+        if "Name" not in group or len(group) < 2:
+            return []
+        name = self._label_name(group["Name"][0])
+        if name is None:
+            return []
+        slots = [name[1]]
+        patr = group.get("Patr")
+        if patr is not None:
+            p_roles = self.forms(patr[0]).roles.get("Patr")
+            if p_roles:
+                slots.append(p_roles)
+            elif not patr[0].lower().endswith(_PATR_ENDINGS):
+                patr = None  # not a patronymic: a misread or another field's text
+        surn = group.get("Surn")
+        surn_roles = self.forms(surn[0]).roles.get("Surn") if surn else None
+        if surn_roles and self._agree(*slots, surn_roles):
+            slots.append(surn_roles)
+        cg = self._agree(*slots)
+        if cg is None:
+            # Name and patronymic of different genders: not one person.
+            if patr is None or surn is None:
+                return []
+            slots, patr = slots[:1], None
+            cg = self._agree(*slots)
+        case, gender = cg
+        if surn is None and patr is None:
+            return []
+        words = []
+        if surn is not None:
+            words.append(
+                self.nominative(surn[0], "Surn", case, gender)
+                if surn_roles and (case, gender) in surn_roles
+                else surn[0].lower().replace("ё", "е")
+            )
+        words.append(self.nominative(name[0], "Name", case, gender))
+        if patr is not None:
+            words.append(
+                self.nominative(patr[0], "Patr", case, gender)
+                if "Patr" in self.forms(patr[0]).roles
+                else patr[0].lower().replace("ё", "е")
+            )
+        parts = [v for v in (surn, group["Name"], patr) if v is not None]
+        start, end = min(v[1] for v in parts), max(v[2] for v in parts)
+        score = SCORE_TABLE if len(parts) == 3 else SCORE_INITIALS
+        return [Detection(ENTITY, start, end, " ".join(words), score)]
+
+    def _label_name(self, word: str) -> tuple[str, dict] | None:
+        """A first name under an "Имя" label, with its slots; OCR reads Й as И ("АНДРЕИ")."""
+        low = word.lower()
+        if low.endswith("и"):
+            fixed = self.forms(low[:-1] + "й").roles.get("Name")
+            if fixed and any(c == "nomn" for c, _ in fixed):
+                return low[:-1] + "й", fixed
+        roles = self.forms(low).roles.get("Name")
+        return (low, roles) if roles else None
 
     def _header(self, context: str) -> tuple[dict, list[int]]:
         """Column roles of a table header: ({role: column}, ФИО columns), cached per header."""
@@ -548,6 +636,73 @@ class NameFinder:
             _initials(t.group(0)) if t.group("i") else t.group(0).lower().replace("ё", "е") for t in toks
         )
         return Detection(ENTITY, toks[0].start(), toks[-1].end(), norm, SCORE_PAIR)
+
+
+def _overlaps(d: Detection, others: list[Detection]) -> bool:
+    return any(o.start < d.end and d.start < o.end for o in others)
+
+
+# Parts of speech that are never a name word, when pymorphy3 is sure of them.
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
+
+# Field labels of forms and passport pages, any case; a value may be glued on ("ИмяОЛЕГ"),
+# but a label never runs on into lower-case letters ("Имена", "фамилии").
+_LABEL_RE = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])((?i:фамилия|имя|отчество))(?![а-яё])")
+_LABEL_ROLE = {"фамилия": "Surn", "имя": "Name", "отчество": "Patr"}
+_LABEL_GAP = 160  # characters from one field to the next label of the same person
+# Latin letters OCR puts into Cyrillic capitals.
+_HOMOGLYPHS = str.maketrans("ABCEHKMOPTXYaceopxy", "АВСЕНКМОРТХУасеорху")
+_VALUE_TOKEN_RE = re.compile(r"\S+")
+_VALUE_WORD_RE = re.compile(rf"^[{_UP}][{_UP}{_LO}]+(?:-[{_UP}][{_UP}{_LO}]+)?$")
+_VALUE_STRIP = " \t\u00a0.,:;|_-–—'\"«»()[]{}!?*‘’“”"
+
+
+def _line_tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Tokens of text[start:end] stripped of punctuation, Latin look-alikes made Cyrillic."""
+    out = []
+    for m in _VALUE_TOKEN_RE.finditer(text, start, end):
+        raw = m.group(0)
+        core = raw.strip(_VALUE_STRIP)
+        if not core:
+            continue
+        lead = raw.find(core)
+        if any("а" <= c.lower() <= "я" or c in "ёЁ" for c in core):
+            core = core.translate(_HOMOGLYPHS)
+        out.append((core, m.start() + lead, m.start() + lead + len(core)))
+    return out
+
+
+def _is_junk(tok: str) -> bool:
+    """OCR noise beside a label: a stray letter, digit or Latin fragment."""
+    return len(tok) < 2 or not _VALUE_WORD_RE.match(tok) and (len(tok) <= 2 or not tok.isalpha())
+
+
+def _label_value(text: str, pos: int) -> tuple[str, int, int] | None:
+    """The value of the field whose label ends at ``pos``: (word, start, end) or None."""
+    eol = text.find("\n", pos)
+    eol = len(text) if eol < 0 else eol
+    for tok, s, e in _line_tokens(text, pos, eol):
+        if _LABEL_RE.fullmatch(tok) or tok.lower() in _LABEL_ROLE:
+            return None  # a header line "Фамилия Имя Отчество": the rows are the run finder's
+        if _VALUE_WORD_RE.match(tok):
+            return tok, s, e
+        if not _is_junk(tok):
+            return None  # prose: "Имя файла", "фамилия, имя, отчество"
+    # Nothing on the label's line: the value alone on the next non-blank line.
+    start = eol + 1
+    while start < len(text):
+        nl = text.find("\n", start)
+        nl = len(text) if nl < 0 else nl
+        toks = _line_tokens(text, start, nl)
+        if toks:
+            words = [t for t in toks if not _is_junk(t[0])]
+            if not words or len(words) > 3 or not _VALUE_WORD_RE.match(words[0][0]):
+                return None
+            if words[0][0].lower() in _LABEL_ROLE:
+                return None
+            return words[0]
+        start = nl + 1
+    return None
 
 
 # Every case and gender: the slots of an out-of-dictionary surname.

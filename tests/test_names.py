@@ -93,6 +93,57 @@ def test_position_column_is_not_a_signature():
     assert norm == "петрова анна сергеевна" and score >= 0.5
 
 
+# --- labelled fields: forms and passport pages as OCR reads them -----------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A passport page: labels and values on lines of their own.
+        ("Фамилия\nПЕТРОВ\nИмя\nОЛЕГ\nОтчество\nСЕРГЕЕВИЧ", "петров олег сергеевич"),
+        # OCR noise: stray marks beside a label, a photo caption between fields, blank lines,
+        # Й read as И, a lower-case label.
+        ("Фамилия\n\nПЕТРОВ\n\nИмя о\nАНДРЕИ\nФОТО\nотчество\n\nОЛЕГОВИЧ\n", "петров андрей олегович"),
+        ("Фамилия\nСОКОЛОВ\nИмя es\nАЛЕКСЕИ\nОтчество\nСЕРГЕЕВИЧ", "соколов алексей сергеевич"),
+        # Labels glued to their values; a Latin look-alike inside a Cyrillic word.
+        ("ФамилияПЕТРОВ ИмяОЛЕГ Отчество: CEРГЕЕВИЧ", "петров олег сергеевич"),
+        # Forms (анкета, заявление, личная карточка Т-2): a label and its value on one line.
+        ("Фамилия: Петров\nИмя: Олег", "петров олег"),
+        (
+            "Фамилия: Петрова\nИмя: Анна\nОтчество: Сергеевна\nДата рождения: 01.02.1985",
+            "петрова анна сергеевна",
+        ),
+        ("ФАМИЛИЯ: КУЗНЕЦОВА ИМЯ: МАРИЯ ОТЧЕСТВО: ИВАНОВНА", "кузнецова мария ивановна"),
+        # Any order; a surname pymorphy3 does not know, vouched for by its label.
+        ("Имя: Эльза\nОтчество: Рамилевна\nФамилия: Кхвостикова", "кхвостикова эльза рамилевна"),
+        ("Фамилия Иванов\nИмя Иван Отчество Иванович", "иванов иван иванович"),
+        # A header line of labels is a table header: the row below holds the name.
+        ("Фамилия Имя Отчество\nСидоров Павел Ильич", "сидоров павел ильич"),
+    ],
+)
+def test_labelled_fields(text, expected):
+    assert persons(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Паспорт выдан ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ",
+        "ОТДЕЛОМ УФМС РОССИИ ПО Гор. МОСКВЕ\nПО РАЙОНУ АРБАТ",
+        "Отдел УФМС России по Приморскому краю, МВД России",
+        "ГУ МВД РОССИИ ПО ГОР. САНКТ-ПЕТЕРБУРГУ И ЛЕНИНГРАДСКОЙ ОБЛ.",
+        # Labels with no name under them, or in prose.
+        "Фамилия\nИмя\nОтчество\nПодпись",
+        "Укажите фамилию, имя и отчество. Имя файла: отчет.docx",
+        "Фамилия: ____________ Имя: ____________ Отчество: ____________",
+        # A value that is no first name under the "Имя" label.
+        "Фамилия: Пушкина\nИмя: Улица",
+    ],
+)
+def test_labelled_hard_negatives(text):
+    assert found(text) == []
+
+
 # --- hard negatives --------------------------------------------------------------------------
 
 

@@ -223,3 +223,69 @@ def test_tesseract_dies_with_a_killed_worker(tmp_path: Path, monkeypatch: pytest
     else:
         os.kill(pid, signal.SIGKILL)
         pytest.fail("tesseract outlived its worker")
+
+
+# --- passport scans through the real pipeline (issue 8: number and ФИО on ≥ 90% of pages) -------
+
+# Holders: common and rare surnames (one pymorphy3 does not know), men and women.
+HOLDERS = [
+    ("Иванов", "Иван", "Иванович"),
+    ("Кузнецова", "Мария", "Петровна"),
+    ("Смирнов", "Алексей", "Сергеевич"),
+    ("Кхвостиков", "Дмитрий", "Олегович"),
+    ("Соколова", "Анна", "Андреевна"),
+    ("Морозов", "Андрей", "Николаевич"),
+    ("Шевченко", "Ольга", "Викторовна"),
+    ("Попов", "Николай", "Дмитриевич"),
+    ("Васильева", "Елена", "Михайловна"),
+    ("Петров-Водкин", "Сергей", "Алексеевич"),
+]
+
+
+def passport_scans(tmp_path: Path, n: int, seed: int = 8):
+    """JPEG passport spreads as a phone or flatbed gives them: turned ±5°, noisy, sometimes
+    blurred, at 0.75–1.1 of 150 DPI. Yields (path, series+number, nominative ФИО)."""
+    import random
+
+    from tests.formats_legacy import render_passport
+
+    rng = random.Random(seed)
+    for i in range(n):
+        s, nm, p = HOLDERS[i % len(HOLDERS)]
+        series = f"{rng.randint(1, 99):02d}{rng.randint(0, 25):02d}"
+        number = f"{rng.randint(100000, 999999)}"
+        img = render_passport(
+            s,
+            nm,
+            p,
+            series,
+            number,
+            angle=rng.uniform(-5, 5),
+            noise=rng.uniform(0, 0.03),
+            blur=rng.choice((0, 0, 0.6, 1.0)),
+            scale=rng.uniform(0.75, 1.1),
+            seed=i,
+        )
+        path = tmp_path / f"паспорт{i}.jpg"
+        img.convert("RGB").save(path, "JPEG", quality=rng.randint(55, 90))
+        yield path, series + number, f"{s} {nm} {p}".lower()
+
+
+def test_passport_scans_number_and_fio_found_through_the_scanner(tmp_path: Path):
+    from pdscan.fingerprint import fingerprint
+    from pdscan.model import FileRef
+    from pdscan.worker import FileScanner, WorkerConfig
+
+    scanner = FileScanner(WorkerConfig(limits=Limits(), ner="fast"))
+    pages = list(passport_scans(tmp_path, 10))
+    got_num = got_fio = 0
+    for path, num, fio in pages:
+        st = path.stat()
+        res = scanner.scan(FileRef(str(path), str(tmp_path), path.name, st.st_size, st.st_mtime))
+        assert res.errors == [] and res.content_type == "image/jpeg"
+        found = {(f.entity, f.fingerprint) for f in res.findings}
+        got_num += ("RU_PASSPORT", fingerprint("RU_PASSPORT", num)) in found
+        got_fio += ("PERSON", fingerprint("PERSON", fio)) in found
+        # The issuing authority "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ" is nobody.
+        assert sum(e == "PERSON" for e, _ in found) <= 1
+    assert got_num >= 9 and got_fio >= 9, (got_num, got_fio)
