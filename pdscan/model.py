@@ -76,6 +76,11 @@ class Finding:
     count: int = 1
 
 
+# Rules that inform rather than accuse: shown and stored, but never counted as a violation (the
+# clause totals, "new" items and so the exit code): "expires_soon" warns before a deadline.
+INFO_RULES = frozenset({"expires_soon"})
+
+
 @dataclass(slots=True)
 class Violation:
     path: str

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pdscan.extract import Limits
-from pdscan.model import FileRef, FileResult
+from pdscan.model import INFO_RULES, FileRef, FileResult
 from pdscan.pool import run_pool
 from pdscan.sources import WalkError, walk_local
 from pdscan.worker import WorkerConfig
@@ -156,11 +156,12 @@ def run_scan(
             summary.findings_by_entity[f.entity] += 1
         for v in result.violations:
             summary.violations_by_rule[v.rule] += 1
-            summary.violations_by_clause[v.clause] += 1
+            if v.rule not in INFO_RULES:
+                summary.violations_by_clause[v.clause] += 1
         if store is not None:
             summary.new_items += store.record(result)
         else:
-            summary.new_items += len(result.findings) + len(result.violations)
+            summary.new_items += len(result.findings) + sum(v.rule not in INFO_RULES for v in result.violations)
         emit(result)
         if on_progress:
             on_progress(summary)

@@ -33,7 +33,7 @@ import platformdirs
 
 import pdscan
 from pdscan.migrations import MIGRATIONS
-from pdscan.model import FileRef, FileResult, Finding, Violation
+from pdscan.model import INFO_RULES, FileRef, FileResult, Finding, Violation
 
 # Files recorded per transaction, and the longest a batch stays open (seconds).
 BATCH_FILES = 500
@@ -757,7 +757,7 @@ class Store:
             self._log(
                 "new", "violation", path, "", v.rule, "", clause=v.clause, details=details, first_seen=first
             )
-            n += 1
+            n += v.rule not in INFO_RULES  # a warning is logged in the diff, but is no new violation
         return n
 
     def _log_resolved_violation(self, path: str, prev: sqlite3.Row, reason: str) -> None:
