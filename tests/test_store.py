@@ -204,7 +204,9 @@ def test_unlistable_directory_hides_nothing_as_gone(db):
 def test_violations_new_changed_resolved(db):
     a = ref("/share/a.txt")
     soon = Violation(a.path, "expires_soon", "п. 3.6.4", {"deadline": "2025-03-01", "days_left": 20})
-    assert scan_once(db, [result(a, snils(), violations=[soon])]) == 2
+    # The finding is new; expires_soon is a warning (INFO_RULES): logged in the diff, not counted.
+    assert scan_once(db, [result(a, snils(), violations=[soon])]) == 1
+    assert sorted(c["entity"] for c in db.changes(db.scan_id)) == ["RU_SNILS", "expires_soon"]
     # days_left alone changes every day: not a change, nothing new.
     soon2 = Violation(a.path, "expires_soon", "п. 3.6.4", {"deadline": "2025-03-01", "days_left": 10})
     assert scan_once(db, [result(a, snils(), violations=[soon2])]) == 0
