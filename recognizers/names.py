@@ -248,6 +248,7 @@ class NameFinder:
         self._cache: dict[str, _Forms] = {}
         self._nomn: dict[tuple, str] = {}
         self._headers: dict[str, tuple[dict, list[int]]] = {}
+        self._text: str | None = None  # the text _find_labelled is reading
 
     # --- pymorphy3 look-ups, cached per lower-case word form ---------------------------------
 
@@ -506,6 +507,7 @@ class NameFinder:
         out: list[Detection] = []
         group: dict[str, tuple[str, int, int]] = {}
         last = -1
+        self._text = text
         for m in _LABEL_RE.finditer(text):
             role = _LABEL_ROLE[m.group(1).lower()]
             if group and (role in group or m.start() - last > _LABEL_GAP):
@@ -517,9 +519,19 @@ class NameFinder:
                 group[role] = value
                 last = value[2]
         out.extend(self._labelled_person(group))
+        self._text = None
         return out
 
     def _labelled_person(self, group: dict[str, tuple[str, int, int]]) -> list[Detection]:
+        for role, prev in (("Name", "Surn"), ("Patr", "Name")):
+            # OCR may lose a small label: the field's value then stands alone on the line after
+            # the previous field's value ("Фамилия\nПОПОВ\nНИКОЛАЙ\nОтчество\nДМИТРИЕВИЧ").
+            if role not in group and prev in group and self._text is not None:
+                value = _label_value(self._text, group[prev][2])
+                if value is not None and (
+                    self._label_name(value[0]) if role == "Name" else _looks_patronymic(self, value[0])
+                ):
+                    group[role] = value
         if "Name" not in group or len(group) < 2:
             return []
         name = self._label_name(group["Name"][0])
@@ -638,6 +650,10 @@ class NameFinder:
         return Detection(ENTITY, toks[0].start(), toks[-1].end(), norm, SCORE_PAIR)
 
 
+def _looks_patronymic(f: NameFinder, word: str) -> bool:
+    return "Patr" in f.forms(word).roles or word.lower().endswith(_PATR_ENDINGS)
+
+
 def _overlaps(d: Detection, others: list[Detection]) -> bool:
     return any(o.start < d.end and d.start < o.end for o in others)
 
@@ -650,10 +666,13 @@ _FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 _LABEL_RE = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])((?i:фамилия|имя|отчество))(?![а-яё])")
 _LABEL_ROLE = {"фамилия": "Surn", "имя": "Name", "отчество": "Patr"}
 _LABEL_GAP = 160  # characters from one field to the next label of the same person
-# Latin letters OCR puts into Cyrillic capitals.
-_HOMOGLYPHS = str.maketrans("ABCEHKMOPTXYaceopxy", "АВСЕНКМОРТХУасеорху")
+# Latin letters OCR puts into Cyrillic words; a value read wholly as Latin ("KXBOCTUKOB") is
+# mapped too when every letter has a Cyrillic look-alike (U and N stand for И).
+_HOMOGLYPHS = str.maketrans("ABCEHKMOPTXYUNaceopxyu", "АВСЕНКМОРТХУИИасеорхуи")
+_LATIN_LOOKALIKE = frozenset("ABCEHKMOPTXYUN")
 _VALUE_TOKEN_RE = re.compile(r"\S+")
 _VALUE_WORD_RE = re.compile(rf"^[{_UP}][{_UP}{_LO}]+(?:-[{_UP}][{_UP}{_LO}]+)?$")
+_LOWER_WORD_RE = re.compile(rf"^[{_LO}]{{2,}}(?:-[{_LO}]{{2,}})?$")
 _VALUE_STRIP = " \t\u00a0.,:;|_-–—'\"«»()[]{}!?*‘’“”"
 
 
@@ -666,7 +685,9 @@ def _line_tokens(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
         if not core:
             continue
         lead = raw.find(core)
-        if any("а" <= c.lower() <= "я" or c in "ёЁ" for c in core):
+        if any("а" <= c.lower() <= "я" or c in "ёЁ" for c in core) or (
+            len(core) >= 3 and set(core) <= _LATIN_LOOKALIKE
+        ):
             core = core.translate(_HOMOGLYPHS)
         out.append((core, m.start() + lead, m.start() + lead + len(core)))
     return out
@@ -696,6 +717,10 @@ def _label_value(text: str, pos: int) -> tuple[str, int, int] | None:
         toks = _line_tokens(text, start, nl)
         if toks:
             words = [t for t in toks if not _is_junk(t[0])]
+            if len(words) == 1 and _LOWER_WORD_RE.match(words[0][0]):
+                # A value alone on its line that OCR read in lower case ("Фамилия\nпопов").
+                w, ws, we = words[0]
+                return w[0].upper() + w[1:], ws, we
             if not words or len(words) > 3 or not _VALUE_WORD_RE.match(words[0][0]):
                 return None
             if words[0][0].lower() in _LABEL_ROLE:

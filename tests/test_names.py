@@ -107,6 +107,10 @@ def test_position_column_is_not_a_signature():
         ("Фамилия\nСОКОЛОВ\nИмя es\nАЛЕКСЕИ\nОтчество\nСЕРГЕЕВИЧ", "соколов алексей сергеевич"),
         # Labels glued to their values; a Latin look-alike inside a Cyrillic word.
         ("ФамилияПЕТРОВ ИмяОЛЕГ Отчество: CEРГЕЕВИЧ", "петров олег сергеевич"),
+        # A value read as Latin by the English model, one read in lower case, a lost label.
+        ("Фамилия\nKXBOCTUKOB\nИмя s\nДМИТРИИ\nФОТО\nОтчество\nОЛЕГОВИЧ", "кхвостиков дмитрий олегович"),
+        ("Фамилия\nпопов\nИмя a\nНИКОЛАЙ\nФОТО\nОтчество\nДМИТРИЕВИЧ", "попов николай дмитриевич"),
+        ("Фамилия\nПОПОВ\nНИКОЛАЙ\nФОТО\nОтчество\nДМИТРИЕВИЧ\nПол\nМУЖ.", "попов николай дмитриевич"),
         # Forms (анкета, заявление, личная карточка Т-2): a label and its value on one line.
         ("Фамилия: Петров\nИмя: Олег", "петров олег"),
         (
