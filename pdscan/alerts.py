@@ -219,6 +219,13 @@ class JsonlFileSink(StreamSink):
         self.stream.close()
 
 
+class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
+    """Delivery errors go to the Alerter (logged once, in Russian), not to a traceback on stderr."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 — logging's name
+        raise OSError("сообщение не доставлено в syslog")
+
+
 class SyslogSink(Sink):
     def __init__(self, cfg: SyslogConfig):
         address: str | tuple[str, int] = cfg.address
@@ -226,7 +233,7 @@ class SyslogSink(Sink):
             host, port = cfg.address.rsplit(":", 1)
             address = (host, int(port))
         facility = logging.handlers.SysLogHandler.facility_names[cfg.facility]
-        self.handler = logging.handlers.SysLogHandler(address=address, facility=facility)
+        self.handler = _RaisingSysLogHandler(address=address, facility=facility)
         self.handler.ident = f"{cfg.tag}: "
         self.handler.setFormatter(logging.Formatter("%(message)s"))
 
@@ -401,9 +408,20 @@ class Alerter:
         if cfg.stdout:
             self.sinks.append(StreamSink(self.stdout or sys.stdout))
         if cfg.jsonl_file:
-            self.sinks.append(JsonlFileSink(cfg.jsonl_file))
+            try:
+                self.sinks.append(JsonlFileSink(cfg.jsonl_file))
+            except OSError as e:
+                raise AlertConfigError(
+                    f"jsonl_file: не удалось открыть {cfg.jsonl_file} ({e.strerror})"
+                ) from None
         if cfg.syslog:
-            self.sinks.append(SyslogSink(cfg.syslog))
+            try:
+                self.sinks.append(SyslogSink(cfg.syslog))
+            except (OSError, ValueError) as e:
+                msg = getattr(e, "strerror", None) or str(e)
+                raise AlertConfigError(
+                    f"syslog: не удалось подключиться к {cfg.syslog.address} ({msg})"
+                ) from None
         if cfg.email:
             self.sinks.append(EmailSink(cfg.email))
         if cfg.command:

@@ -153,7 +153,10 @@ def watch(
 
         with open(policy_file, "rb") as pf:  # the same digest `scan` keeps, so both reuse each other's rows
             options.scan.policy_version = hashlib.sha256(pf.read()).hexdigest()[:16]
-    alerter = Alerter(alert_config)
+    try:
+        alerter = Alerter(alert_config)
+    except AlertConfigError as e:
+        raise click.UsageError(str(e)) from None
     watcher = Watcher(list(roots), options, lambda: open_store(db), alerter)
 
     def on_signal(signum, frame):

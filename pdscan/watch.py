@@ -66,6 +66,10 @@ EVENT_FILTER = [
 ]
 
 
+# Error messages (pdscan.worker / sources) worth another try later: the cause may go away.
+RETRY_ERRORS = ("доступ запрещён", "ошибка чтения")
+
+
 # ---- where a root lives ------------------------------------------------------------------------
 
 _OCTAL = re.compile(r"\\([0-7]{3})")
@@ -646,6 +650,9 @@ class Watcher:
         if read:
             self.stats.results += 1
             self._inflight.pop(result.ref.path, None)
+            if not os.path.lexists(result.ref.path):
+                # Deleted while a worker read it: its delete was handled before this row existed.
+                self.stats.gone += self.store.mark_gone([result.ref.path])
         if self.on_result is not None:
             self.on_result(result, read)
 
@@ -656,7 +663,13 @@ class Watcher:
             self.stats.errors += 1
             for e in result.errors:
                 log.warning("ошибка: %s: %s", path, e)
-            if not result.findings and not result.bytes_read and os.path.lexists(path):
+            # Only causes that may pass are retried (permissions, I/O); a timeout or a size limit is not.
+            if (
+                not result.findings
+                and not result.bytes_read
+                and any(e.startswith(RETRY_ERRORS) for e in result.errors)
+                and os.path.lexists(path)
+            ):
                 self._schedule_retry(path)
         else:
             with self.retry_lock:
