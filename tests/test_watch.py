@@ -7,6 +7,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -363,3 +364,24 @@ def test_store_held_by_another_scan_is_a_clear_error(pdscan_cmd, share):
     assert proc.returncode == 2
     assert "занята другим сканированием" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_alerts_config_file_and_hook_from_the_command_line(pdscan_cmd, share, tmp_path):
+    alerts_file = tmp_path / "alerts.jsonl"
+    hook_out = tmp_path / "hook.out"
+    script = f"import sys; open({str(hook_out)!r}, 'a', encoding='utf-8').write(sys.stdin.read())"
+    cfg = tmp_path / "alerts.yaml"
+    cfg.write_text(
+        json.dumps({"jsonl_file": str(alerts_file), "command": {"argv": [sys.executable, "-c", script]}}),
+        encoding="utf-8",
+    )  # JSON is YAML too
+    w = start(pdscan_cmd, share, ["--alerts-config", str(cfg)])
+    try:
+        target = share / "Общая" / "анкета.txt"
+        target.write_text(PASSPORT_TEXT + "\n", encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("type") == "violation")
+    finally:
+        assert w.stop() == 0  # the hook thread is drained on exit
+    stdout_recs = w.for_path(target)
+    assert [json.loads(x) for x in alerts_file.read_text(encoding="utf-8").splitlines()] == stdout_recs
+    assert [json.loads(x) for x in hook_out.read_text(encoding="utf-8").splitlines()] == stdout_recs
