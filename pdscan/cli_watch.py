@@ -85,6 +85,11 @@ def _setup_logging(log_file: str | None, quiet: bool) -> None:
 )
 @click.option("--follow-symlinks", is_flag=True, help="Следовать символическим ссылкам.")
 @click.option("--no-initial-scan", is_flag=True, help="Не сверять изменения, сделанные до запуска.")
+@click.option(
+    "--no-initial-alerts",
+    is_flag=True,
+    help="Сверка при запуске записывает находки в базу без оповещений (первый запуск на большой папке).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Без сообщений в stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Журнал работы (оповещения тоже пишутся).")
 @_lang_option
@@ -103,6 +108,7 @@ def watch(
     file_timeout,
     follow_symlinks,
     no_initial_scan,
+    no_initial_alerts,
     quiet,
     log_file,
 ):
@@ -147,6 +153,7 @@ def watch(
         debounce=debounce,
         poll_interval=poll_interval,
         initial_scan=not no_initial_scan,
+        initial_alerts=not no_initial_alerts,
     )
     if policy_file:
         import hashlib

@@ -127,6 +127,7 @@ class WatchOptions:
     recheck_interval: float = 2.0  # how often vanished roots and dead watches are looked at
     retry_delays: tuple[float, ...] = (10.0, 60.0, 300.0)  # re-reads of an unreadable file
     initial_scan: bool = True  # catch up with changes made while not running
+    initial_alerts: bool = True  # alert what that catch-up finds (off: first start on a big share)
     status_interval: float = 300.0  # a status line in the log this often
 
 
@@ -293,6 +294,8 @@ class Watcher:
         self.ready = threading.Event()  # set once the catch-up scan is done
         self.retries: dict[str, tuple[int, float]] = {}  # path → (attempts, due)
         self._dirty = False  # recorded since the last commit
+        self._muted = False  # the initial catch-up records without alerting (--no-initial-alerts)
+        self.muted_alerts = 0
         self._root_deleted: set[str] = set()  # roots whose own deletion an observer reported
         self._inflight: dict[str, tuple] = {}  # path → (size, mtime, inode) being read by a worker
         self.retry_lock = threading.Lock()
@@ -516,7 +519,11 @@ class Watcher:
             # SQLite connections belong to the thread that opened them: open the store here.
             self.store = self.open_store()
             if self.options.initial_scan:
-                self._catch_up(self.roots)
+                self._muted = not self.options.initial_alerts
+                try:
+                    self._catch_up(self.roots)
+                finally:
+                    self._muted = False
             self._begin_session()
             config = WorkerConfig(limits=self.options.scan.limits, ner=self.options.scan.ner)
             for result in run_pool(self._feed(), config, self.options.scan.jobs):
@@ -630,6 +637,8 @@ class Watcher:
             summary.files_reused,
             time.monotonic() - started,
         )
+        if self._muted and self.muted_alerts:
+            log.info("сверка при запуске: записано в базу без оповещения: %d", self.muted_alerts)
 
     def _mark_gone(self, path: str, is_dir: bool) -> None:
         paths = self.store.paths_under(path) if is_dir else [path]
@@ -674,7 +683,9 @@ class Watcher:
         else:
             with self.retry_lock:
                 self.retries.pop(path, None)
-        if new_records:
+        if new_records and self._muted:
+            self.muted_alerts += len(new_records)
+        elif new_records:
             self.stats.alerts += len(new_records)
             self.alerter.send(new_records)
 

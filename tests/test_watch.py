@@ -385,3 +385,19 @@ def test_alerts_config_file_and_hook_from_the_command_line(pdscan_cmd, share, tm
     stdout_recs = w.for_path(target)
     assert [json.loads(x) for x in alerts_file.read_text(encoding="utf-8").splitlines()] == stdout_recs
     assert [json.loads(x) for x in hook_out.read_text(encoding="utf-8").splitlines()] == stdout_recs
+
+
+def test_no_initial_alerts_records_quietly_then_alerts_new_files(pdscan_cmd, share):
+    db = share.parent / "db.sqlite"
+    old = share / "Общая" / "давний.txt"
+    old.write_text(PASSPORT_TEXT + "\n", encoding="utf-8")
+    w = start(pdscan_cmd, share, ["--no-initial-alerts"])
+    try:
+        assert store_rows(db).get(str(old)) == 0  # recorded by the catch-up
+        fresh = share / "Общая" / "новый.txt"
+        fresh.write_text(SNILS_TEXT + "\n", encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("path") == str(fresh) and x[1]["type"] == "violation")
+    finally:
+        assert w.stop() == 0
+    assert w.for_path(old) == []
+    assert any("без оповещения: 2" in line for line in w.log)  # its finding and its violation
