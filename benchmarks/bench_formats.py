@@ -169,13 +169,18 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def bench_ocr(pages: int) -> None:
-    from pdscan.detect import Detector
+def bench_ocr(pages: int, tmp: Path) -> None:
+    """Passport scans through the real pipeline (FileScanner: extract, OCR, detect, fingerprint)."""
     from pdscan.extract import image
+    from pdscan.fingerprint import fingerprint
+    from pdscan.model import FileRef
+    from pdscan.worker import FileScanner, WorkerConfig
     from tests.formats_legacy import render_page, render_passport
 
     rng = random.Random(42)
-    det = Detector(ner="fast")
+    scanner = FileScanner(WorkerConfig(limits=Limits(), ner="fast"))
+    root = tmp / "scans"
+    root.mkdir()
     cases = []
     for i in range(pages):
         s, n, p = rng.choice(SURNAMES), rng.choice(NAMES).replace("ё", "е"), rng.choice(PATRONYMICS)
@@ -193,22 +198,22 @@ def bench_ocr(pages: int) -> None:
             scale=rng.uniform(0.75, 1.1),
             seed=i,
         )
-        buf = io.BytesIO()
-        img.convert("RGB").save(buf, "JPEG", quality=rng.randint(55, 90))
-        cases.append((buf.getvalue(), series + number, f"{s} {n} {p}".lower()))
+        path = root / f"scan{i}.jpg"
+        img.convert("RGB").save(path, "JPEG", quality=rng.randint(55, 90))
+        cases.append((path, series + number, f"{s} {n} {p}".lower().replace("ё", "е")))
     times, cpu, got_num, got_fio, got_both = [], [], 0, 0, 0
-    for data, num, fio in cases:
-        ctx = ExtractContext(limits=Limits(), name="scan.jpg")
+    for path, num, fio in cases:
+        st = path.stat()
+        ref = FileRef(str(path), str(root), path.name, st.st_size, st.st_mtime)
         t0 = time.perf_counter()
         c0 = _cpu()
-        _, it = extract(data, ctx)
-        chunks = list(it)
+        res = scanner.scan(ref)
         times.append(time.perf_counter() - t0)
         cpu.append(_cpu() - c0)
-        dets = [d for c in chunks for d in det.detect(c)]
-        has_num = any(d.entity == "RU_PASSPORT" and d.normalized == num for d in dets)
+        found = {(f.entity, f.fingerprint) for f in res.findings}
         # The whole nominative ФИО, as its fingerprint is made (issue 8: ≥ 90% of pages).
-        has_fio = any(d.entity == "PERSON" and d.normalized == fio.replace("ё", "е") for d in dets)
+        has_num = ("RU_PASSPORT", fingerprint("RU_PASSPORT", num)) in found
+        has_fio = ("PERSON", fingerprint("PERSON", fio)) in found
         got_num += has_num
         got_fio += has_fio
         got_both += has_num and has_fio
@@ -244,12 +249,13 @@ def main() -> None:
     n, pages, repeat = (10, 6, 1) if args.quick else (40, 30, 3)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PDSCAN_CACHE_DIR"] = str(Path(tmp) / "cache")
+        os.environ.setdefault("PDSCAN_FINGERPRINT_KEY", "bench-key")  # no key file in the user's home
         corpus_dir = Path(tmp) / "corpus"
         corpus_dir.mkdir()
         corpus = make_corpus(corpus_dir, n)
         print(f"Extraction, {n} files per format, best of {repeat}, one core:")
         bench_extract(corpus, repeat)
-        bench_ocr(pages)
+        bench_ocr(pages, Path(tmp))
 
 
 if __name__ == "__main__":
