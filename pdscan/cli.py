@@ -9,41 +9,19 @@ import sys
 
 import click
 
-from pdscan.extract import Limits
+from pdscan.cli_common import (
+    EXIT_CLEAN,
+    EXIT_FAILED,
+    EXIT_FOUND,
+    lang_option,
+    limits_from,
+    load_policy_arg,
+    reading_options,
+    setup_logging,
+)
 from pdscan.i18n import t
 
-EXIT_CLEAN, EXIT_FOUND, EXIT_FAILED = 0, 1, 2
 log = logging.getLogger("pdscan")
-
-
-def _setup_logging(log_file: str | None, quiet: bool) -> None:
-    handlers: list[logging.Handler] = []
-    if log_file:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    if not quiet:
-        handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(
-        level=logging.INFO if log_file else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-        handlers=handlers or [logging.NullHandler()],
-        force=True,
-    )
-
-
-def _lang_option(f):
-    def set_lang(ctx, param, value):
-        if value:
-            os.environ["PDSCAN_LANG"] = value
-        return value
-
-    return click.option(
-        "--lang",
-        type=click.Choice(["ru", "en"]),
-        expose_value=False,
-        callback=set_lang,
-        is_eager=True,
-        help="Язык сообщений и отчётов (ru по умолчанию).",
-    )(f)
 
 
 class _Group(click.Group):
@@ -165,48 +143,12 @@ def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None)
     help="Число процессов (по умолчанию — число ядер).",
 )
 @click.option(
-    "--policy", "policy_file", type=click.Path(exists=True, dir_okay=False), help="Файл политики (YAML)."
-)
-@click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Дата оценки сроков, ГГГГ-ММ-ДД (по умолчанию сегодня).",
+    metavar="ГГГГ-ММ-ДД",
+    help="Дата оценки сроков (по умолчанию сегодня).",
 )
-@click.option(
-    "--ner",
-    type=click.Choice(["fast", "deep", "off"]),
-    default="fast",
-    show_default=True,
-    help="Поиск ФИО, адресов и дат рождения: fast, deep (медленнее, natasha) или off.",
-)
-@click.option("--no-ocr", is_flag=True, help="Не распознавать текст на изображениях.")
-@click.option(
-    "--follow-symlinks", is_flag=True, help="Следовать символическим ссылкам (с защитой от циклов)."
-)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=256,
-    show_default=True,
-    help="Предел размера файла, МБ.",
-)
-@click.option(
-    "--file-timeout",
-    type=click.FloatRange(min=1),
-    default=120,
-    show_default=True,
-    help="Предел времени на файл, с.",
-)
-@click.option(
-    "--archive-depth",
-    type=click.IntRange(min=0),
-    default=3,
-    show_default=True,
-    help="Глубина вложенности архивов.",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Без прогресса и сообщений (для cron).")
-@click.option("--log-file", type=click.Path(dir_okay=False), help="Журнал работы.")
 @click.option(
     "--db",
     "db_path",
@@ -216,7 +158,8 @@ def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None)
 )
 @click.option("--no-store", is_flag=True, help="Не вести базу: каждый файл читается заново.")
 @click.option("--full", is_flag=True, help="Перечитать все файлы, даже не изменившиеся.")
-@_lang_option
+@reading_options
+@lang_option
 def scan(
     roots,
     hosts_file,
@@ -243,40 +186,23 @@ def scan(
     from pdscan.output import make_writer
     from pdscan.scan import ScanOptions, run_scan
 
-    _setup_logging(log_file, quiet)
+    setup_logging(log_file, quiet)
     roots = _smb_roots(list(roots), hosts_file, smb_config)
     for r in roots:
         if not r.startswith("smb://") and not os.path.lexists(r):
             raise click.BadParameter(f"путь не найден: {r}", param_hint="ROOT")
-    policy = None
-    if policy_file:
-        from pdscan.policy import PolicyError, load_policy
-
-        try:
-            policy = load_policy(policy_file)
-        except PolicyError as e:
-            raise click.UsageError(str(e)) from None
-    limits = Limits(
-        max_file_bytes=max_file_size * 1024 * 1024,
-        file_timeout=file_timeout,
-        max_archive_depth=archive_depth,
-        ocr=not no_ocr,
-    )
+    policy, policy_version = load_policy_arg(policy_file)
     options = ScanOptions(
         jobs=jobs if jobs is not None else (os.cpu_count() or 1),
-        limits=limits,
+        limits=limits_from(max_file_size, file_timeout, archive_depth, no_ocr),
         follow_symlinks=follow_symlinks,
         ner=ner,
         policy=policy,
+        policy_version=policy_version,
         as_of=as_of.date() if as_of else dt.date.today(),
         smb_hosts=hosts_parallel,
         full=full,
     )
-    if policy_file:
-        import hashlib
-
-        with open(policy_file, "rb") as pf:
-            options.policy_version = hashlib.sha256(pf.read()).hexdigest()[:16]
     store = None
     if not no_store:
         from pdscan.store import StoreError, open_store

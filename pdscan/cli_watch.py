@@ -10,34 +10,24 @@ import sys
 
 import click
 
-from pdscan.cli import EXIT_CLEAN, EXIT_FAILED, _lang_option
-from pdscan.extract import Limits
+from pdscan.cli_common import (
+    EXIT_CLEAN,
+    EXIT_FAILED,
+    lang_option,
+    limits_from,
+    load_policy_arg,
+    reading_options,
+    setup_logging,
+)
 
 log = logging.getLogger("pdscan")
-
-
-def _setup_logging(log_file: str | None, quiet: bool) -> None:
-    # A daemon: INFO to stderr (journald keeps it) unless --quiet, and to the log file if given.
-    handlers: list[logging.Handler] = []
-    if log_file:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    if not quiet:
-        handlers.append(logging.StreamHandler(sys.stderr))
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-        handlers=handlers or [logging.NullHandler()],
-        force=True,
-    )
-    logging.getLogger("watchdog").setLevel(logging.WARNING)
 
 
 @click.command("watch")
 @click.argument("roots", nargs=-1, required=True)
 @click.option(
-    "--policy", "policy_file", type=click.Path(exists=True, dir_okay=False), help="Файл политики (YAML)."
+    "--db", type=click.Path(dir_okay=False), envvar="PDSCAN_DB", help="База находок (по умолчанию в каталоге данных)."
 )
-@click.option("--db", type=click.Path(dir_okay=False), help="База находок (по умолчанию в каталоге данных).")
 @click.option("--polling", is_flag=True, help="Опрашивать папки, а не ждать уведомлений ядра (inotify).")
 @click.option(
     "--poll-interval",
@@ -61,38 +51,14 @@ def _setup_logging(log_file: str | None, quiet: bool) -> None:
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=0), default=2, show_default=True, help="Число процессов."
 )
-@click.option(
-    "--ner",
-    type=click.Choice(["fast", "deep", "off"]),
-    default="fast",
-    show_default=True,
-    help="Поиск ФИО, адресов и дат рождения.",
-)
-@click.option("--no-ocr", is_flag=True, help="Не распознавать текст на изображениях.")
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=256,
-    show_default=True,
-    help="Предел размера файла, МБ.",
-)
-@click.option(
-    "--file-timeout",
-    type=click.FloatRange(min=1),
-    default=120,
-    show_default=True,
-    help="Предел времени на файл, с.",
-)
-@click.option("--follow-symlinks", is_flag=True, help="Следовать символическим ссылкам.")
 @click.option("--no-initial-scan", is_flag=True, help="Не сверять изменения, сделанные до запуска.")
 @click.option(
     "--no-initial-alerts",
     is_flag=True,
     help="Сверка при запуске записывает находки в базу без оповещений (первый запуск на большой папке).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Без сообщений в stderr.")
-@click.option("--log-file", type=click.Path(dir_okay=False), help="Журнал работы (оповещения тоже пишутся).")
-@_lang_option
+@reading_options
+@lang_option
 def watch(
     roots,
     policy_file,
@@ -107,6 +73,7 @@ def watch(
     max_file_size,
     file_timeout,
     follow_symlinks,
+    archive_depth,
     no_initial_scan,
     no_initial_alerts,
     quiet,
@@ -118,7 +85,8 @@ def watch(
     from pdscan.store import StoreError, open_store
     from pdscan.watch import Watcher, WatchOptions
 
-    _setup_logging(log_file, quiet)
+    setup_logging(log_file, quiet, level=logging.INFO)  # a daemon: journald keeps INFO
+    logging.getLogger("watchdog").setLevel(logging.WARNING)
     for r in roots:
         if r.startswith("smb://"):
             raise click.BadParameter(
@@ -126,14 +94,7 @@ def watch(
             )
         if not os.path.isdir(r):
             raise click.BadParameter(f"папка не найдена: {r}", param_hint="ROOT")
-    policy = None
-    if policy_file:
-        from pdscan.policy import PolicyError, load_policy
-
-        try:
-            policy = load_policy(policy_file)
-        except PolicyError as e:
-            raise click.UsageError(str(e)) from None
+    policy, policy_version = load_policy_arg(policy_file)
     try:
         alert_config = load_alert_config(alerts_config)
     except AlertConfigError as e:
@@ -141,12 +102,11 @@ def watch(
     options = WatchOptions(
         scan=ScanOptions(
             jobs=jobs,
-            limits=Limits(
-                max_file_bytes=max_file_size * 1024 * 1024, file_timeout=file_timeout, ocr=not no_ocr
-            ),
+            limits=limits_from(max_file_size, file_timeout, archive_depth, no_ocr),
             follow_symlinks=follow_symlinks,
             ner=ner,
             policy=policy,
+            policy_version=policy_version,
             as_of=dt.date.today(),
         ),
         polling=polling,
@@ -155,11 +115,6 @@ def watch(
         initial_scan=not no_initial_scan,
         initial_alerts=not no_initial_alerts,
     )
-    if policy_file:
-        import hashlib
-
-        with open(policy_file, "rb") as pf:  # the same digest `scan` keeps, so both reuse each other's rows
-            options.scan.policy_version = hashlib.sha256(pf.read()).hexdigest()[:16]
     try:
         alerter = Alerter(alert_config)
     except AlertConfigError as e:
