@@ -11,8 +11,10 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -487,3 +489,117 @@ def test_env_credentials_are_used_by_worker_processes(server, pdscan_cmd, tmp_pa
         f"{server.url}/Отдел кадров/2024/архив/старое/приказ.txt",
     }
     assert records[-1]["errors"] == 0
+
+
+class _Proxy:
+    """A TCP proxy to the Samba server that can stop forwarding: responses vanish, the sockets stay
+    open (no RST, no FIN), as when a PC is switched off mid-scan or a response is lost."""
+
+    def __init__(self, port: int):
+        self.target = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.frozen = threading.Event()
+        self.socks: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            self.socks += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                if not self.frozen.is_set():  # frozen: read and drop, so nothing ever answers
+                    dst.sendall(data)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.listener.close()
+        for s in self.socks:
+            s.close()
+
+
+@pytest.fixture
+def lossy(creds, monkeypatch):
+    """Samba behind a proxy that loses every response once frozen; 2 s deadlines."""
+    for d in range(4):
+        for i in range(4):
+            p = creds.share_dir / "lossy" / f"d{d}" / f"f{i}.txt"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(f"файл {d}-{i}")
+    monkeypatch.setenv("PDSCAN_SMB_TIMEOUT", "2")
+    monkeypatch.setattr(smb, "CONNECT_TIMEOUT", 2)
+    monkeypatch.setattr(smb, "LOGOFF_TIMEOUT", 1)
+    proxy = _Proxy(creds.port)
+    try:
+        yield proxy, f"smb://127.0.0.1:{proxy.port}/share/lossy"
+    finally:
+        proxy.frozen.set()
+        started = time.monotonic()
+        smb.reset_sessions()  # LOGOFF unanswered on every connection: one short deadline for all
+        assert time.monotonic() - started < smb.LOGOFF_TIMEOUT + 2
+        proxy.close()
+        shutil.rmtree(creds.share_dir / "lossy")
+
+
+def _bounded(fn, bound: float) -> dict:
+    """Run fn in a thread: {"value": ...} or {"error": ...}; still waiting after `bound` s fails the test."""
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as e:  # noqa: BLE001 — handed to the test
+            box["error"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(bound)
+    assert not t.is_alive(), f"SMB source still waiting after {bound} s"
+    return box
+
+
+def test_lost_responses_mid_walk_end_in_error_records_not_a_hang(lossy):
+    proxy, root = lossy
+    it = smb.walk(root, threads=4)
+    first = next(it)  # the first folder listed and its ACLs read, over parallel connections
+    assert not isinstance(first, WalkError) and first.readers
+    proxy.frozen.set()  # from now on no response comes back
+    started = time.monotonic()
+    rest = _bounded(lambda: list(it), 30)["value"]
+    took = time.monotonic() - started
+    files = [first] + [i for i in rest if not isinstance(i, WalkError)]
+    errors = [i for i in rest if isinstance(i, WalkError)]
+    assert [f.rel for f in files] == [f"d0/f{i}.txt" for i in range(4)]  # listed before the loss
+    # every folder not yet listed is an error record: the first waits out the deadline,
+    # its reconnect the connect timeout, the rest fail fast as the host is down
+    assert [e.path for e in errors] == [f"{root}/d{d}" for d in (1, 2, 3)]
+    assert "нет ответа от сервера SMB за 2 с" in errors[0].error
+    assert all("недоступен" in e.error for e in errors[1:])
+    assert took < 10
+
+
+def test_lost_responses_on_read_and_acl_query_are_errors_within_the_deadline(lossy):
+    proxy, root = lossy
+    refs = [i for i in smb.walk(f"{root}/d1", acl=False)]
+    assert len(refs) == 4 and not any(isinstance(r, WalkError) for r in refs)
+    assert smb.read_bytes(refs[0], 1 << 20) == "файл 1-0".encode()
+    proxy.frozen.set()
+    started = time.monotonic()
+    error = _bounded(lambda: smb.read_bytes(refs[1], 1 << 20), 15)["error"]
+    assert isinstance(error, OSError) and "нет ответа от сервера SMB за 2 с" in error.strerror
+    # the next file reconnects: NEGOTIATE unanswered, so the host is marked down
+    ref, why = _bounded(lambda: smb.with_access(refs[2]), 15)["value"]
+    assert ref.readers == () and "недоступен" in why
+    error = _bounded(lambda: smb.read_bytes(refs[3], 8 * 1024 * 1024), 15)["error"]
+    assert isinstance(error, OSError) and "недоступен" in error.strerror  # fast: the host is down
+    assert time.monotonic() - started < 8

@@ -22,6 +22,7 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pdscan.model import FileRef, Reader
@@ -37,6 +38,7 @@ from pdscan.sources.ntsd import (
     readers_of,
     sid_name,
 )
+from pdscan.sources.smb_conn import RequestTimeout, deadline, new_connection
 
 log = logging.getLogger("pdscan.smb")
 # smbprotocol logs every request at INFO (file names included): keep --log-file readable and small.
@@ -147,6 +149,7 @@ _key_locks: dict[tuple, threading.Lock] = {}
 # A host that just failed to connect fails fast for DOWN_RETRY seconds: a PC switched off in the
 # middle of a scan then costs one connect timeout, not one per queued file.
 DOWN_RETRY = 60.0
+LOGOFF_TIMEOUT = 5.0  # closing sessions (exit, reset): a host that does not answer is left behind
 _down: dict[tuple[str, int], tuple[float, str]] = {}
 _slot = threading.local()
 _slot_counter = iter(range(1, 1 << 30))
@@ -179,8 +182,9 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
     key = (host.lower(), port, creds.username, slot)
     with _lock:
         kw = _sessions.get(key)
-        if kw is not None:
+        if kw is not None and _alive(kw):
             return kw
+        _sessions.pop(key, None)  # cut by a deadline or closed by the server: connect anew
         down = _down.get((host.lower(), port))
         if down and time.monotonic() - down[0] < DOWN_RETRY:
             raise SmbError(down[1])  # failed moments ago: do not wait CONNECT_TIMEOUT per file
@@ -188,7 +192,7 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
     with key_lock:  # connecting may take CONNECT_TIMEOUT: never under the global lock
         with _lock:
             kw = _sessions.get(key)
-        if kw is not None:
+        if kw is not None and _alive(kw):
             return kw
         kw = {
             "port": port,
@@ -197,19 +201,24 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
             "connection_cache": {},  # its own connection
             "connection_timeout": CONNECT_TIMEOUT,
         }
+        cache = kw["connection_cache"]
         try:
-            smbclient.register_session(
-                host,
-                username=creds.username,
-                password=creds.password,
-                port=port,
-                connection_cache=kw["connection_cache"],
-                connection_timeout=CONNECT_TIMEOUT,
-            )
+            # our own connection (own client GUID, see smb_conn), then smbclient's session on it
+            cache[f"{host.lower()}:{port}"] = new_connection(host, port, CONNECT_TIMEOUT)
+            with deadline(cache):  # SESSION_SETUP has no timeout of its own
+                smbclient.register_session(
+                    host,
+                    username=creds.username,
+                    password=creds.password,
+                    port=port,
+                    connection_cache=cache,
+                    connection_timeout=CONNECT_TIMEOUT,
+                )
         except Exception as e:  # noqa: BLE001 — every failure to connect becomes one clear message
             message = _connect_message(host, port, e)
             with _lock:
                 _down[(host.lower(), port)] = (time.monotonic(), message)
+            smbclient.reset_connection_cache(fail_on_error=False, connection_cache=cache)
             raise SmbError(message) from None
         with _lock:
             _sessions[key] = kw
@@ -217,22 +226,64 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
         return kw
 
 
+def _alive(kw: dict) -> bool:
+    return all(c.transport.connected for c in kw["connection_cache"].values())
+
+
+@contextmanager
+def _guard(kw: dict) -> Iterator[None]:
+    """SMB calls on this session's connection, with the request deadline (smb_conn.deadline).
+
+    On a timeout the session is forgotten, so the next call connects anew (or fails fast if
+    the host is down) instead of waiting on a connection that was cut.
+    """
+    try:
+        with deadline(kw["connection_cache"]):
+            yield
+    except RequestTimeout:
+        _forget(kw)
+        raise
+
+
+@contextmanager
+def _op(host: str, port: int, slot: int = 0) -> Iterator[dict]:
+    """The session for (host, port, slot), its calls under the request deadline."""
+    kw = _session(host, port, slot)
+    with _guard(kw):
+        yield kw
+
+
+def _forget(kw: dict) -> None:
+    with _lock:
+        for key in [k for k, v in _sessions.items() if v is kw]:
+            del _sessions[key]
+
+
 def reset_sessions() -> None:
     """Close this process's connections (tests; long-lived processes between scans)."""
     import smbclient
 
     with _lock:
-        for kw in _sessions.values():
-            smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
+        sessions = list(_sessions.values())
         _sessions.clear()
         _resolvers.clear()
         _down.clear()
+    # LOGOFF waits for its answer without a limit: one short deadline over all of them (a copy of
+    # the connections, since smbclient takes each out of its cache before logging it off)
+    conns = {f"{i}/{k}": c for i, kw in enumerate(sessions) for k, c in kw["connection_cache"].items()}
+    with deadline(conns, LOGOFF_TIMEOUT):
+        for kw in sessions:
+            smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
 
 
 def _connect_message(host: str, port: int, e: BaseException) -> str:
     text = str(e)
     name = type(e).__name__
     where = f"{host}:{port}"
+    if isinstance(e, RequestTimeout):
+        return f"хост {where} недоступен: {e.strerror}"
+    if "timeout" in text.lower() and "exceeded" in text.lower():  # NEGOTIATE unanswered
+        return f"хост {where} недоступен: нет ответа за {CONNECT_TIMEOUT} с"
     if "Failed to connect" in text or isinstance(e, (OSError, TimeoutError)):
         if "refused" in text.lower():
             return f"хост {where} недоступен: соединение отклонено (SMB не запущен или порт закрыт)"
@@ -254,6 +305,10 @@ STATUS_LOGON_FAILURE = 0xC000006D
 
 
 def _os_message(e: BaseException) -> str:
+    if isinstance(e, RequestTimeout):
+        return str(e.strerror)
+    if isinstance(e, SmbError):  # the host could not be (re)connected: its own message
+        return str(e)
     text = str(e).upper()
     status = getattr(e, "ntstatus", None) or getattr(e, "status", None)
     if status == STATUS_BAD_NETWORK_NAME or "BAD_NETWORK_NAME" in text:
@@ -359,9 +414,10 @@ class SidNames:
                     try:
                         from pdscan.sources.lsa import LsaClient
 
-                        if self.client is None:
-                            self.client = LsaClient(self.host, self.kw)
-                        found = self.client.lookup(todo)
+                        with deadline(self.kw["connection_cache"]):
+                            if self.client is None:
+                                self.client = LsaClient(self.host, self.kw)
+                            found = self.client.lookup(todo)
                     except Exception as e:  # noqa: BLE001 — names are a nicety; SIDs still work
                         self.broken = True
                         log.warning(
@@ -401,10 +457,12 @@ def _reader_kind(sid: str, owner: str | None, group: str | None) -> str:
     return "sid"
 
 
-def _access(unc: str, kw: dict, names: SidNames) -> tuple[dict, str | None]:
+def _access(u: SmbUrl, unc: str, names: SidNames, slot: int = 0) -> tuple[dict, str | None]:
     """FileRef fields from the descriptor, and an error message when it could not be read."""
     try:
-        sd = parse_security_descriptor(query_security(unc, kw))
+        with _op(u.host, u.port, slot) as kw:
+            raw = query_security(unc, kw)
+        sd = parse_security_descriptor(raw)
     except SecurityDescriptorError as e:
         return {}, f"права доступа не прочитаны: {e}"
     except Exception as e:  # noqa: BLE001 — a file whose ACL cannot be read is still scanned
@@ -434,11 +492,11 @@ class _Entry:
     file_id: int
 
 
-def _list_dir(u: SmbUrl, rel: str, kw: dict) -> tuple[list[_Entry], list[tuple[str, int]]]:
+def _list_dir(u: SmbUrl, rel: str) -> tuple[list[_Entry], list[tuple[str, int]]]:
     import smbclient
 
     files, dirs = [], []
-    with smbclient.scandir(u.unc(rel), **kw) as it:
+    with _op(u.host, u.port) as kw, smbclient.scandir(u.unc(rel), **kw) as it:
         for e in it:
             info = e.smb_info
             attrs = info.file_attributes
@@ -465,16 +523,17 @@ class AclFetcher:
     def __init__(self, threads: int = SD_THREADS):
         self.threads = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="pdscan-smb-sd")
 
-    def fetch(self, u: SmbUrl, kw: dict, uncs: list[str], names: SidNames) -> list:
+    def fetch(self, u: SmbUrl, uncs: list[str], names: SidNames) -> list:
         if len(uncs) <= 2:
-            return [_access(unc, kw, names) for unc in uncs]
+            return [_access(u, unc, names) for unc in uncs]
 
         def one(unc: str) -> tuple[dict, str | None]:
+            slot = thread_slot()
             try:
-                own = _session(u.host, u.port, thread_slot())
+                _session(u.host, u.port, slot)
             except SmbError:
-                own = kw  # the server takes no more connections: share the walker's
-            return _access(unc, own, names)
+                slot = 0  # the server takes no more connections: share the walker's
+            return _access(u, unc, names, slot)
 
         return list(self.threads.map(one, uncs))
 
@@ -507,7 +566,7 @@ def walk(
 
     def refs(entries: list[_Entry], base_rel: str, root: str = root) -> Iterator[FileRef | WalkError]:
         if acl:
-            access = fetcher_.fetch(u, kw, [top.unc(e.rel) for e in entries], names)
+            access = fetcher_.fetch(u, [top.unc(e.rel) for e in entries], names)
         else:
             access = [({}, None)] * len(entries)
         for entry, (fields, err) in zip(entries, access, strict=True):
@@ -532,7 +591,8 @@ def walk(
             try:
                 import smbclient
 
-                st = smbclient.stat(u.unc(), **kw)
+                with _op(u.host, u.port) as kw_:
+                    st = smbclient.stat(u.unc(), **kw_)
             except Exception as e:  # noqa: BLE001
                 yield WalkError(root, _root_message(e, u))
                 return
@@ -546,7 +606,7 @@ def walk(
         while stack:
             rel_dir = stack.pop()
             try:
-                files, dirs = _list_dir(top, rel_dir, kw)
+                files, dirs = _list_dir(top, rel_dir)
             except Exception as e:  # noqa: BLE001 — one unreadable folder never stops the walk
                 at_root = rel_dir == u.path
                 yield WalkError(top.url(rel_dir), _root_message(e, u) if at_root else _os_message(e))
@@ -641,7 +701,7 @@ def file_access(ref: FileRef) -> FileRef:
 
     u = SmbUrl.parse(ref.path)
     kw = _session(u.host, u.port)
-    fields, err = _access(u.unc(), kw, _names_for(u.host, u.port, kw))
+    fields, err = _access(u, u.unc(), _names_for(u.host, u.port, kw))
     if err:
         raise OSError(errno.EIO, err)
     return replace(ref, **fields)
@@ -702,13 +762,16 @@ def _read_small(unc: str, kw: dict, length: int) -> bytes:
     """CREATE + READ + CLOSE in one compound request: one round trip for a small file."""
     from smbclient._io import SMBFileTransaction, SMBRawIO
 
-    raw = SMBRawIO(unc, mode="r", share_access="rwd", desired_access=READ_ACCESS, **kw)
-    tx = SMBFileTransaction(raw)
-    raw.open(transaction=tx)
-    tx += raw.fd.read(0, min(length, raw.fd.connection.max_read_size), send=False)
-    raw.close(transaction=tx)
     try:
-        tx.commit()
+        with _guard(kw):
+            raw = SMBRawIO(unc, mode="r", share_access="rwd", desired_access=READ_ACCESS, **kw)
+            tx = SMBFileTransaction(raw)
+            raw.open(transaction=tx)
+            tx += raw.fd.read(0, min(length, raw.fd.connection.max_read_size), send=False)
+            raw.close(transaction=tx)
+            tx.commit()
+    except RequestTimeout:
+        raise
     except OSError as e:
         if getattr(e, "ntstatus", None) == STATUS_END_OF_FILE:
             return b""  # emptied since the listing
@@ -717,19 +780,29 @@ def _read_small(unc: str, kw: dict, length: int) -> bytes:
 
 
 def _read_stream(unc: str, kw: dict, limit: int) -> bytes:
+    """Streamed READs; the deadline is per request (open, each 4 MiB read, close), not per file."""
     import smbclient
 
-    with smbclient.open_file(
-        unc, mode="rb", share_access="rwd", desired_access=READ_ACCESS, buffering=0, **kw
-    ) as f:
+    with _guard(kw):
+        f = smbclient.open_file(
+            unc, mode="rb", share_access="rwd", desired_access=READ_ACCESS, buffering=0, **kw
+        )
+    try:
         chunks, remaining = [], limit + 1
         while remaining > 0:
-            b = f.read(min(remaining, 4 * 1024 * 1024))
+            with _guard(kw):
+                b = f.read(min(remaining, 4 * 1024 * 1024))
             if not b:
                 break
             chunks.append(b)
             remaining -= len(b)
         return b"".join(chunks)
+    finally:
+        try:
+            with _guard(kw):
+                f.close()
+        except Exception:  # noqa: BLE001, S110 — the data read stands; a failed read keeps its own error
+            pass
 
 
 def read_bytes(ref: FileRef, limit: int) -> bytes:
