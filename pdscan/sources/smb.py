@@ -8,7 +8,10 @@ requests one at a time. Read: CREATE(FILE_READ_DATA|FILE_READ_ATTRIBUTES, share
 read/write/delete) + READ + CLOSE in one compound for small files, streamed READs for big ones.
 
 Sessions are cached per process, keyed by (host, port, user, slot): each worker process of the
-pool opens its own connection, so N workers are N parallel connections to a host.
+pool opens its own connection, so N workers are N parallel connections to a host. Each
+connection has its own client GUID, and every SMB call runs under a deadline (PDSCAN_SMB_TIMEOUT,
+default 30 s) that turns a lost response into an error record for that file or folder: see
+smb_conn.py.
 """
 
 from __future__ import annotations
@@ -414,6 +417,8 @@ class SidNames:
                     try:
                         from pdscan.sources.lsa import LsaClient
 
+                        if self.client is None:  # the current session: the first may have been cut
+                            self.kw = _session(self.host, self.kw["port"])
                         with deadline(self.kw["connection_cache"]):
                             if self.client is None:
                                 self.client = LsaClient(self.host, self.kw)
