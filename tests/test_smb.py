@@ -137,6 +137,19 @@ def test_parallel_acl_queries_give_the_same_refs(creds):
     assert parallel == one
 
 
+@pytest.mark.skipif(shutil.which("smbstatus") is None, reason="нет smbstatus (пакет samba)")
+def test_parallel_connections_are_served_by_separate_smbd_processes(creds):
+    # One client GUID for all connections would make Samba hand each new connection over to the
+    # process already serving that GUID: one process, requests one at a time, and the hand-over
+    # is where a SESSION_SETUP reply was lost under load.
+    _refs(creds.url, threads=4)
+    out = subprocess.run(
+        ["smbstatus", "-s", str(creds.conf), "-b"], capture_output=True, text=True, timeout=60
+    ).stdout
+    pids = {line.split()[0] for line in out.splitlines() if "ipv4:127.0.0.1" in line}
+    assert len(pids) >= 5  # the walker's connection and the 4 query threads' ones
+
+
 def test_walk_a_subfolder_root_gives_paths_relative_to_it(creds):
     root = f"{creds.url}/Отдел кадров"
     refs, errors = _refs(root)
