@@ -26,7 +26,10 @@ log = logging.getLogger("pdscan")
 @click.command("watch")
 @click.argument("roots", nargs=-1, required=True)
 @click.option(
-    "--db", type=click.Path(dir_okay=False), envvar="PDSCAN_DB", help="База находок (по умолчанию в каталоге данных)."
+    "--db",
+    type=click.Path(dir_okay=False),
+    envvar="PDSCAN_DB",
+    help="База находок (по умолчанию в каталоге данных).",
 )
 @click.option("--polling", is_flag=True, help="Опрашивать папки, а не ждать уведомлений ядра (inotify).")
 @click.option(
@@ -51,6 +54,11 @@ log = logging.getLogger("pdscan")
 @click.option(
     "--jobs", "-j", type=click.IntRange(min=0), default=2, show_default=True, help="Число процессов."
 )
+@click.option(
+    "--smb-config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Файл с учётными данными SMB (права 0600) для корней smb://; пароли в командной строке не принимаются.",
+)
 @click.option("--no-initial-scan", is_flag=True, help="Не сверять изменения, сделанные до запуска.")
 @click.option(
     "--no-initial-alerts",
@@ -68,6 +76,7 @@ def watch(
     debounce,
     alerts_config,
     jobs,
+    smb_config,
     ner,
     no_ocr,
     max_file_size,
@@ -79,7 +88,10 @@ def watch(
     quiet,
     log_file,
 ):
-    """Следить за папками ROOT и сразу сообщать о новых ПДн и нарушениях (JSON-строки в stdout)."""
+    """Следить за папками ROOT (или smb://хост/папка) и сразу сообщать о новых ПДн и нарушениях.
+
+    Оповещения — JSON-строки в stdout. Корни smb:// опрашиваются каждые --poll-interval секунд.
+    """
     from pdscan.alerts import AlertConfigError, Alerter, load_alert_config
     from pdscan.scan import ScanOptions
     from pdscan.store import StoreError, open_store
@@ -87,11 +99,13 @@ def watch(
 
     setup_logging(log_file, quiet, level=logging.INFO)  # a daemon: journald keeps INFO
     logging.getLogger("watchdog").setLevel(logging.WARNING)
+    if any(r.lower().startswith("smb://") for r in roots):
+        from pdscan.cli import _smb_roots  # the scan's check: address form and credentials (exit 2)
+
+        roots = _smb_roots(list(roots), None, smb_config)
     for r in roots:
-        if r.startswith("smb://"):
-            raise click.BadParameter(
-                "для smb:// подключите ресурс (mount -t cifs) и укажите путь", param_hint="ROOT"
-            )
+        if r.lower().startswith("smb://"):
+            continue  # a host that is down at start is polled until it is back
         if not os.path.isdir(r):
             raise click.BadParameter(f"папка не найдена: {r}", param_hint="ROOT")
     policy, policy_version = load_policy_arg(policy_file)

@@ -7,6 +7,12 @@
 One thread (the scanner) owns the store, so SQLite is only touched from one thread. The scanner first
 catches up with what changed while pdscan was not running (run_scan with the store: unchanged files
 are not read again). A root that vanishes is retried; when it is back, it is caught up again.
+
+smb:// roots have no observer: a thread per root polls it with SmbPoller (one listing pass per
+--poll-interval). A file changed at one pass is queued once the next pass sees it unchanged (the
+SMB debounce); files gone since the last pass are marked gone. A host that is down is logged and
+polled again; nothing under it is marked gone meanwhile, and the next good pass picks up what
+changed.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from pdscan.model import FileRef, FileResult
 from pdscan.output import result_records
 from pdscan.pool import IDLE, run_pool
 from pdscan.scan import ScanOptions, Summary, has_personal_data, run_scan
-from pdscan.sources.local import _ref
+from pdscan.sources.local import WalkError, _ref
 from pdscan.store import StoreError
 from pdscan.worker import WorkerConfig
 
@@ -71,6 +77,25 @@ RETRY_ERRORS = ("доступ запрещён", "ошибка чтения")
 
 
 # ---- where a root lives ------------------------------------------------------------------------
+
+
+def is_smb(path: str) -> bool:
+    return path.lower().startswith("smb://")
+
+
+def normalize_root(root: str) -> str:
+    """An absolute local path, or the smb:// URL in the form the SMB walk gives file paths in."""
+    if is_smb(root):
+        from pdscan.sources.smb import SmbUrl
+
+        return SmbUrl.parse(root).url()
+    return os.path.abspath(root)
+
+
+def _exists(path: str) -> bool:
+    # An SMB path is not checked here (a round trip): its poller reports it gone.
+    return is_smb(path) or os.path.lexists(path)
+
 
 _OCTAL = re.compile(r"\\([0-7]{3})")
 
@@ -279,7 +304,8 @@ class Watcher:
         alerter,
         on_result: Callable[[FileResult, bool], None] | None = None,
     ):
-        self.roots = [os.path.abspath(r) for r in roots]
+        self.roots = [normalize_root(r) for r in roots]
+        self.smb_roots = [r for r in self.roots if is_smb(r)]
         self.options = options
         self.open_store = open_store  # called in the scanner thread (SQLite is per thread)
         self.store = None
@@ -301,7 +327,10 @@ class Watcher:
         self.retry_lock = threading.Lock()
         self._native: BaseObserver | None = None
         self._polling: BaseObserver | None = None
-        self._states = [_Root(r, options.polling or needs_polling(r)) for r in self.roots]
+        self._states = [_Root(r, options.polling or needs_polling(r)) for r in self.roots if not is_smb(r)]
+        self._smb_first = {r: threading.Event() for r in self.smb_roots}  # first pass done
+        self._smb_retry: set[str] = set()  # SMB files due for another read (under retry_lock)
+        self._smb_threads: list[threading.Thread] = []
         self._handler = _Handler(self)
         self._threads: list[threading.Thread] = []
         self.failed: BaseException | None = None
@@ -342,6 +371,10 @@ class Watcher:
                 t = threading.Thread(target=target, name=f"watch-{name}", daemon=True)
                 t.start()
                 self._threads.append(t)
+            for r in self.smb_roots:
+                t = threading.Thread(target=self._smb_loop, args=(r,), name="watch-smb", daemon=True)
+                t.start()
+                self._smb_threads.append(t)
             last_status = time.monotonic()
             while not self.stopping.wait(self.options.recheck_interval):
                 self._supervise_roots()
@@ -360,6 +393,8 @@ class Watcher:
                     obs.join(5)
             for t in self._threads:
                 t.join(15)
+            for t in self._smb_threads:
+                t.join(2)  # a pass waiting on a host that is down: daemon, ends with the process
             self._log_status()
             log.info("наблюдение остановлено")
         if self.failed is not None:
@@ -510,7 +545,89 @@ class Watcher:
                 n, _t = self.retries[p]
                 self.retries[p] = (n, float("inf"))  # waiting for its result
         for p in due:
-            self.pending.touch(p, force=True)
+            if is_smb(p):
+                with self.retry_lock:
+                    self._smb_retry.add(p)  # its poller lists it as new on the next pass
+            else:
+                self.pending.touch(p, force=True)
+
+    # -- smb:// roots: a polling thread per root --
+
+    def _smb_loop(self, root: str) -> None:
+        from pdscan.sources.smb import SmbPoller
+
+        poller = SmbPoller(root)
+        waiting: dict[str, FileRef] = {}  # changed at the last pass: queued when the next sees it unchanged
+        forced: set[str] = set()  # retries: read again even if the store has them
+        down = False
+        reported: set[str] = set()
+        log.info("наблюдение за %s: периодический опрос SMB каждые %.1f с", root, self.options.poll_interval)
+        while not self.stopping.is_set():
+            try:
+                down, reported, waiting = self._smb_pass(root, poller, waiting, forced, down, reported)
+            except _Stopped:
+                break
+            except Exception:  # noqa: BLE001 — the poll thread never dies; the next pass tries again
+                log.exception("ошибка опроса %s", root)
+            self._smb_first[root].set()
+            self.stopping.wait(self.options.poll_interval)
+        self._smb_first[root].set()
+
+    def _smb_pass(
+        self,
+        root: str,
+        poller,
+        waiting: dict[str, FileRef],
+        forced: set[str],
+        down: bool,
+        reported: set[str],
+    ) -> tuple[bool, set[str], dict[str, FileRef]]:
+        prefix = root.rstrip("/") + "/"
+        with self.retry_lock:
+            due = {p for p in self._smb_retry if p.startswith(prefix)}
+            self._smb_retry -= due
+        for p in due:
+            if poller.state is not None:
+                poller.state.pop(p, None)  # unknown again: the next pass lists it as new
+            forced.add(p)
+        if down:
+            _retry_host_now(root)
+        fresh = poller.state is None
+        changed, gone = poller.poll()
+        errors = [x for x in changed if isinstance(x, WalkError)]
+        root_error = next((e for e in errors if e.path.rstrip("/") == root.rstrip("/")), None)
+        if root_error is not None:
+            if fresh:
+                poller.state = None  # nothing known yet: the first good pass is a snapshot + catch-up
+            if not down:
+                log.warning(
+                    "SMB-ресурс недоступен: %s (%s); повторная попытка каждые %g с",
+                    root,
+                    root_error.error,
+                    self.options.poll_interval,
+                )
+            return True, reported, waiting  # nothing released or marked gone while it is down
+        if down:
+            log.warning("SMB-ресурс снова доступен: %s", root)
+            if fresh and self.options.initial_scan:
+                self._catch_up_later(root)  # the start-up catch-up could not reach it
+        now_errors = {f"{e.path}: {e.error}" for e in errors}
+        for msg in sorted(now_errors - reported):
+            log.warning("ошибка опроса SMB: %s", msg)
+        for path in gone:
+            waiting.pop(path, None)
+            forced.discard(path)
+            self.on_gone(path, False)
+        changed_now = {x.path: x for x in changed if not isinstance(x, WalkError)}
+        ready = [ref for path, ref in waiting.items() if path not in changed_now]
+        if self.options.debounce <= 0:
+            ready += changed_now.values()
+            changed_now = {}
+        for ref in ready:
+            force = ref.path in forced
+            forced.discard(ref.path)
+            self._put(("ref", ref, force))
+        return False, now_errors, changed_now
 
     # -- scanner thread: owns the store and the pool --
 
@@ -518,6 +635,11 @@ class Watcher:
         try:
             # SQLite connections belong to the thread that opened them: open the store here.
             self.store = self.open_store()
+            for ev in self._smb_first.values():
+                # The first SMB pass is the baseline of what the catch-up covers: take it first.
+                while not ev.wait(0.2):
+                    if self.stopping.is_set():
+                        raise _Stopped
             if self.options.initial_scan:
                 self._muted = not self.options.initial_alerts
                 try:
@@ -583,7 +705,7 @@ class Watcher:
                     if not self.stopping.is_set():
                         self._begin_session()
             else:
-                ref = self._make_ref(item[1])
+                ref = item[1] if kind == "ref" else self._make_ref(item[1])
                 if ref is None:
                     continue
                 sig = (ref.size, ref.mtime, ref.inode)
@@ -650,6 +772,13 @@ class Watcher:
     def _finish(self, result: FileResult, read: bool) -> None:
         """Policy → store → alerts for one file (the watch loop's finish_result)."""
         opts = self.options.scan
+        if result.ref.source == "smb" and not result.ref.owner and has_personal_data(result):
+            # As in run_scan: the ACL of an SMB file with personal data (when its poll did not get it).
+            from pdscan.sources import smb
+
+            result.ref, acl_error = smb.with_access(result.ref)
+            if acl_error:
+                result.errors.append(acl_error)
         if opts.policy is not None and has_personal_data(result):
             result.violations = opts.policy.evaluate(result, dt.date.today())
         else:
@@ -659,7 +788,7 @@ class Watcher:
         if read:
             self.stats.results += 1
             self._inflight.pop(result.ref.path, None)
-            if not os.path.lexists(result.ref.path):
+            if not _exists(result.ref.path):
                 # Deleted while a worker read it: its delete was handled before this row existed.
                 self.stats.gone += self.store.mark_gone([result.ref.path])
         if self.on_result is not None:
@@ -677,7 +806,7 @@ class Watcher:
                 not result.findings
                 and not result.bytes_read
                 and any(e.startswith(RETRY_ERRORS) for e in result.errors)
-                and os.path.lexists(path)
+                and _exists(path)
             ):
                 self._schedule_retry(path)
         else:
@@ -698,6 +827,20 @@ class Watcher:
                 log.warning("файл так и не удалось прочитать, ждём следующего изменения: %s", path)
                 return
             self.retries[path] = (n + 1, time.monotonic() + delays[n])
+
+
+def _retry_host_now(root: str) -> None:
+    """Let the next pass connect to a host that is down now, not after smb.DOWN_RETRY (60 s).
+
+    The scan's fail-fast for a host that is off suits a walk of many files; the watcher polls a
+    root once a pass and should resume as soon as the host is back."""
+    from pdscan.sources import smb
+
+    u = smb.SmbUrl.parse(root)
+    down = getattr(smb, "_down", None)
+    if isinstance(down, dict):
+        with smb._lock:
+            down.pop((u.host.lower(), u.port), None)
 
 
 class _AlertingStore:
