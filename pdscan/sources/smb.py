@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import errno
 import logging
+import os
 import queue
 import threading
 import time
@@ -434,6 +435,20 @@ class SidNames:
 
 
 _resolvers: dict[tuple, SidNames] = {}
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's receiver threads: its copies of the sessions would
+    wait for answers nobody reads, so it starts with none (and with fresh locks)."""
+    global _lock
+    _lock = threading.Lock()
+    _sessions.clear()
+    _key_locks.clear()
+    _resolvers.clear()
+    _down.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _names_for(host: str, port: int, kw: dict) -> SidNames:
