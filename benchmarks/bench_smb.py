@@ -98,7 +98,7 @@ def main() -> None:
 
         def listing_only() -> int:
             u = smb.SmbUrl.parse(srv.url)
-            smb._session(u.host, u.port)  # connect before timing
+            smb._session(u.host, u.port)
             stack, count = [""], 0
             while stack:
                 files, dirs = smb._list_dir(u, stack.pop())
