@@ -272,6 +272,11 @@ def _lowered(text: str) -> str:
 
 
 _HEADER_CELL_MAX = 60
+# Entries of the per-detector caches of header strings before they are dropped (bounded memory).
+_CACHE_MAX = 4096
+# Chunks up to this length get context verdicts looked up by their digit-blind shape.
+_SHAPE_MAX = 2000
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
 # Requisites that mark a letterhead (a subset of ORG_MARKERS that never labels a person's data).
 _STRONG_ORG = ("кпп", "огрн", "бик", "р/с", "к/с", "расчетный счет", "расчётный счёт", "окпо", "октмо")
 
@@ -293,17 +298,82 @@ def _header_cells(context: str) -> list[str]:
     ]
 
 
-def _column_header(chunk: Chunk, text: str, start: int, end: int) -> str:
-    """The header cells above the columns a hit spans in a tab-joined table row."""
-    cells = _header_cells(chunk.context)
-    if len(cells) == 1 or "\t" not in text:
-        return " ".join(cells)
-    line_start = text.rfind("\n", 0, start) + 1
-    first = text.count("\t", line_start, start)
-    last = text.count("\t", line_start, end)
-    if first >= len(cells):
-        return " ".join(cells)
-    return " ".join(cells[first : last + 1])
+class _Header:
+    """What the detector needs of one ``Chunk.context`` string, worked out once: the rows of a
+    table share their header, so a sheet of 20,000 rows pays for it once, not per row and hit."""
+
+    __slots__ = ("cells", "whole", "mask", "org", "_columns")
+
+    def __init__(self, context: str, stems_by_bit: list[tuple[int, tuple[str, ...]]]):
+        self.cells = _header_cells(context)
+        self.whole = " ".join(self.cells).lower()  # every cell: the header of a one-column row
+        self.mask = 0  # bits of the recognizers with a context stem in the header
+        for bit, stems in stems_by_bit:
+            if any(w in self.whole for w in stems):
+                self.mask |= bit
+        self.org = _ORG_RX.search(self.whole) is not None  # an organisation's requisites in it
+        self._columns: dict[tuple[int, int], str] = {}
+
+    def column(self, text: str, start: int, end: int) -> str:
+        """The header cells above the columns a hit spans in a tab-joined table row, lower case."""
+        cells = self.cells
+        if len(cells) == 1 or "\t" not in text:
+            return self.whole
+        line_start = text.rfind("\n", 0, start) + 1
+        first = text.count("\t", line_start, start)
+        if first >= len(cells):
+            return self.whole
+        last = text.count("\t", line_start, end)
+        key = (first, last)
+        col = self._columns.get(key)
+        if col is None:
+            col = self._columns[key] = " ".join(cells[first : last + 1]).lower()
+        return col
+
+
+class _Text:
+    """One chunk as the scoring steps read it; the lower-cased text is made once, when first needed."""
+
+    __slots__ = ("text", "header", "_low", "_exact", "_org", "_shape")
+
+    def __init__(self, text: str, header: _Header | None):
+        self.text = text
+        self.header = header
+        self._low: str | None = None
+        self._exact = True
+        self._org: bool | None = None
+        self._shape: str | None = None
+
+    def low(self) -> str:
+        """``_lowered(text)`` with line breaks as spaces (PDF text wraps "вод.\nудостоверение")."""
+        if self._low is None:
+            low = self.text.lower()
+            self._exact = len(low) == len(self.text)
+            if not self._exact:
+                low = _lowered(self.text)
+            self._low = low.replace("\n", " ")
+        return self._low
+
+    def window(self, lo: int, hi: int) -> str:
+        """``text[lo:hi].lower()`` with line breaks as spaces."""
+        low = self.low()
+        if self._exact:
+            return low[max(0, lo) : hi]
+        return self.text[max(0, lo) : hi].lower().replace("\n", " ")
+
+    def shape(self) -> str | None:
+        """The lowered text with every ASCII digit made "0" (a key for context verdicts), for a
+        short chunk only (a table row, a paragraph); None for a long one."""
+        if self._shape is None and len(self.text) <= _SHAPE_MAX:
+            self._shape = self.low().translate(_ZERO_DIGITS)
+        return self._shape
+
+    def has_org_marker(self) -> bool:
+        """Whether any ORG_MARKERS word stands anywhere in the chunk (most chunks: none)."""
+        if self._org is None:
+            low = self.text.lower()
+            self._org = any(w in low for w in ORG_MARKERS)
+        return self._org
 
 
 class _HeaderLines:
@@ -412,6 +482,9 @@ class Detector:
         # The widest context window (before a hit; half of it after): a token's window holds its hits'.
         self._window = max((r.window for r in self._digit_recs), default=0)
         self._stems_cache: dict[int, tuple[str, ...]] = {}
+        self._headers: dict[str, _Header] = {}  # Chunk.context → its worked-out header
+        self._header_eval: dict[tuple[str, str], tuple[bool, bool, bool]] = {}
+        self._verdicts: dict[tuple[str, str, str, str], int] = {}  # see _score
         self._bare_need = self._bare_table()
         self._stems_by_bit = [
             (bits[id(r)], tuple(w.lower() for w in r.rec.CONTEXT)) for r in self._digit_recs
@@ -476,9 +549,10 @@ class Detector:
     def detect(self, chunk: Chunk) -> list[Detection]:
         """Raw detections of one chunk, overlaps resolved, at or above SCORE_THRESHOLD."""
         text = chunk.text
+        tc = _Text(text, self._header(chunk.context) if chunk.context else None)
         hits: list[tuple[float, int, int, int, str, str]] = []  # score, priority, start, end, entity, value
         if self._digit_recs:
-            self._digit_hits(chunk, hits)
+            self._digit_hits(tc, hits)
         if self._at_recs:
             at = text.find("@")
             while at >= 0:
@@ -490,7 +564,7 @@ class Detector:
                         lo -= 1
                     hi = at + _EMAIL_DOMAIN_MAX
                     for r in self._at_recs:
-                        self._match(r, chunk, lo, hi, hits, must_cover=at)
+                        self._match(r, tc, lo, hi, hits, must_cover=at)
                 at = text.find("@", at + 1)
         detections = self._resolve(hits)
         if self._extra:
@@ -499,24 +573,28 @@ class Detector:
                     if d.score < EXTRA_SCORE_FLOOR or not self._wanted(d.entity):
                         continue
                     if d.entity in ORG_SENSITIVE_EXTRA and self._is_org_contact(
-                        chunk, d.start, d.end, block=True
+                        tc, d.start, d.end, block=True
                     ):
                         continue  # the organisation's own address in its letterhead
                     detections.append(d)
             detections.sort(key=lambda d: d.start)  # scan() counts lines forward
         return detections
 
-    def _digit_hits(self, chunk: Chunk, hits: list) -> None:
-        text = chunk.text
+    def _header(self, context: str) -> _Header:
+        """The worked-out header of a ``Chunk.context`` string (cached: table rows share one)."""
+        h = self._headers.get(context)
+        if h is None:
+            if len(self._headers) >= _CACHE_MAX:
+                self._headers.clear()
+            h = self._headers[context] = _Header(context, self._stems_by_bit)
+        return h
+
+    def _digit_hits(self, tc: _Text, hits: list) -> None:
+        text = tc.text
         min_digits = self._min_digits
         combined, groups = self._combined
         stems_by_bit = self._stems_by_bit
-        header_mask = 0
-        if chunk.context:
-            header = " ".join(_header_cells(chunk.context)).lower()
-            for bit, stems in stems_by_bit:
-                if any(w in header for w in stems):
-                    header_mask |= bit
+        header_mask = tc.header.mask if tc.header is not None else 0
         enough = self._enough_digits
         lines: _HeaderLines | None = None  # header lines of flattened tables, found when first needed
         window_of = self._window
@@ -537,7 +615,7 @@ class Detector:
                 if need == 0:
                     continue
                 if need > 0 and not header_mask & need:
-                    window = text[max(0, ts - window_of) : te + window_of // 2].lower().replace("\n", " ")
+                    window = tc.window(ts - window_of, te + window_of // 2)
                     if not any(w in window for w in stems_for(need)):
                         if lines is None:
                             lines = _HeaderLines(text, stems_by_bit)
@@ -579,7 +657,7 @@ class Detector:
                 continue
             mask = header_mask
             if need & ~mask:
-                window = text[max(0, ts - window_of) : te + window_of // 2].lower().replace("\n", " ")
+                window = tc.window(ts - window_of, te + window_of // 2)
                 for bit, stems in stems_by_bit:
                     if need & bit and not mask & bit and any(w in window for w in stems):
                         mask |= bit
@@ -603,7 +681,7 @@ class Detector:
                 value = r.rec.normalize(text[s:e])  # checksum / plan; cheap tests run first
                 if value is None:
                     continue
-                score = self._score(r, chunk, s, e, base, line_header)
+                score = self._score(r, tc, s, e, base, line_header)
                 if score >= SCORE_THRESHOLD:
                     hits.append((score, r.priority, s, e, r.entity, value))
                     taken.append((s, e, r.entity))
@@ -611,14 +689,14 @@ class Detector:
     def _match(
         self,
         r: _Rec,
-        chunk: Chunk,
+        tc: _Text,
         lo: int,
         hi: int,
         hits: list,
         must_cover: int = -1,
     ) -> None:
         """Run one recognizer's patterns on text[lo:hi] (only matches covering ``must_cover``)."""
-        text = chunk.text
+        text = tc.text
         seen: set[tuple[int, int]] = set()
         for regex, base in r.patterns:
             for m in regex.finditer(text, lo, hi):
@@ -629,50 +707,91 @@ class Detector:
                 value = r.rec.normalize(m.group())
                 if value is None:
                     continue
-                score = self._score(r, chunk, s, e, base)
+                score = self._score(r, tc, s, e, base)
                 if score >= SCORE_THRESHOLD:
                     hits.append((score, r.priority, s, e, r.entity, value))
 
-    def _score(self, r: _Rec, chunk: Chunk, s: int, e: int, base: float, line_header: str = "") -> float:
+    def _header_words(self, r: _Rec, header: str) -> tuple[bool, bool, bool]:
+        """(a context word in ``header``, one not inside a negative phrase, a negative phrase)
+        of one recognizer; cached, since the rows of a table share their header."""
+        key = (r.entity, header)
+        got = self._header_eval.get(key)
+        if got is None:
+            blocked = _spans(header, r.negative)
+            got = (
+                r.context is not None and r.context.search(header) is not None,
+                _last_free(header, r.context, blocked) >= 0,
+                bool(blocked),
+            )
+            if len(self._header_eval) >= _CACHE_MAX:
+                self._header_eval.clear()
+            self._header_eval[key] = got
+        return got
+
+    def _score(self, r: _Rec, tc: _Text, s: int, e: int, base: float, line_header: str = "") -> float:
         """Pattern score adjusted by context; -1 when the context cancels the hit. ``line_header``:
         the header line of a flattened table the hit stands under (PDF, plain text)."""
-        text = chunk.text
         # Line breaks count as spaces: PDF text wraps "вод.\nудостоверение".
-        pre = _lowered(text[max(0, s - r.window) : s]).replace("\n", " ")
-        post = _lowered(text[e : e + r.window // 2]).replace("\n", " ")
-        header = _column_header(chunk, text, s, e).lower() if chunk.context else ""
+        lo, hi = max(0, s - r.window), e + r.window // 2
+        header = tc.header.column(tc.text, s, e) if tc.header is not None else ""
         if line_header:
             header = f"{header} {line_header}"
-        if r.requires_context and not (
-            r.context.search(pre) or r.context.search(post) or (header and r.context.search(header))
-        ):
-            return -1.0  # cheap exit: most number-shaped strings have no context word at all
+        shape = tc.shape()
+        if shape is None:
+            low = tc.low()
+            verdict = self._context(r, low[lo:s], low[e:hi], header)
+        else:
+            # Table rows repeat their words around other digits: the verdict is looked up.
+            key = (r.entity, shape[lo:s], shape[e:hi], header)
+            verdict = self._verdicts.get(key)
+            if verdict is None:
+                low = tc.low()
+                verdict = self._context(r, low[lo:s], low[e:hi], header)
+                if len(self._verdicts) >= _CACHE_MAX:
+                    self._verdicts.clear()
+                self._verdicts[key] = verdict
+        if verdict < 0:
+            return -1.0
+        if r.org_sensitive and self._is_org_contact(tc, s, e):
+            return -1.0
+        return min(1.0, base + r.boost) if verdict else base
+
+    def _context(self, r: _Rec, pre: str, post: str, header: str) -> int:
+        """The context verdict on the lower-case windows before and after a hit and its header:
+        -1 cancels the hit, 1 a context word vouches for it, 0 neither.
+
+        Digits count only as digits here (context words hold none, a word-start test treats them
+        all alike, and a negative label looks for any digit after it), so windows that differ
+        only in their digits get the same verdict (``_Text.shape``)."""
+        h_ctx, h_free, h_blocked = self._header_words(r, header) if header else (False, False, False)
+        if r.requires_context and not (r.context.search(pre) or r.context.search(post) or h_ctx):
+            return -1  # cheap exit: most number-shaped strings have no context word at all
         blocked = _spans(pre, r.negative)
         # A negative label cancels only the number it labels: none of the digits of another number
         # stand between ("СНИЛС Телефон\n… 453-849-766 38" keeps the СНИЛС).
         neg = max((a for a, b in blocked if _DIGIT.search(pre, b) is None), default=-1)
         pos = _last_free(pre, r.context, blocked)
         if neg > pos:
-            return -1.0  # a negative label stands nearer than any context word
+            return -1  # a negative label stands nearer than any context word
         has_ctx = pos >= 0 or _last_free(post, r.context, _spans(post, r.negative)) >= 0
         if header:
-            h_blocked = _spans(header, r.negative)
-            if _last_free(header, r.context, h_blocked) >= 0:
+            if h_free:
                 has_ctx = True
             elif h_blocked and pos < 0:
-                return -1.0
+                return -1
         if r.requires_context and not has_ctx:
-            return -1.0
-        if r.org_sensitive and self._is_org_contact(chunk, s, e):
-            return -1.0
-        return min(1.0, base + r.boost) if has_ctx else base
+            return -1
+        return 1 if has_ctx else 0
 
     @staticmethod
-    def _is_org_contact(chunk: Chunk, s: int, e: int, block: bool = False) -> bool:
+    def _is_org_contact(tc: _Text, s: int, e: int, block: bool = False) -> bool:
         """True for a contact next to an organisation's requisites with no personal marker nearer.
         After the hit the window is the rest of its line (``block``: its paragraph, for a
         letterhead address whose requisites follow on the next lines)."""
-        text = chunk.text
+        header_org = tc.header is not None and tc.header.org
+        if not header_org and not tc.has_org_marker():
+            return False  # no requisites in the chunk nor its header: the common case
+        text = tc.text
         # Within one paragraph: a blank line ends a letterhead.
         pre = text[max(0, s - ORG_WINDOW) : s].lower()
         pre = pre[pre.rfind("\n\n") + 1 :]
@@ -680,14 +799,11 @@ class Detector:
         cut = post.find("\n\n" if block else "\n")
         post = post if cut < 0 else post[:cut]
 
-        if not any(w in pre or w in post for w in ORG_MARKERS):  # substring tests: cheap
-            if not (chunk.context and _ORG_RX.search(" ".join(_header_cells(chunk.context)).lower())):
-                return False
+        if not header_org and not any(w in pre or w in post for w in ORG_MARKERS):  # substring tests: cheap
+            return False
         far = ORG_WINDOW + 1
         org = _nearest(pre, post, _ORG_RX, far)
-        if org >= far and not (
-            chunk.context and _ORG_RX.search(" ".join(_header_cells(chunk.context)).lower())
-        ):
+        if org >= far and not header_org:
             return False
         return _nearest(pre, post, _PERSON_RX, far) >= org
 

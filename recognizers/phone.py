@@ -35,10 +35,11 @@ _SERVICE_TYPES = frozenset(
 def plan_valid(national: str) -> bool:
     """A 10-digit national number valid in the +7 plan (Russia, Kazakhstan) per phonenumbers."""
     number = phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
-    if not phonenumbers.is_valid_number(number):
-        return False
+    # For +7 (regions RU and KZ) is_valid_number(n) is number_type(n) != UNKNOWN; asking for the
+    # type alone runs the plan's patterns once instead of twice (half the cost per new number).
+    kind = phonenumbers.number_type(number)
     # 8-800 and other service numbers belong to organisations, never to a person.
-    return phonenumbers.number_type(number) not in _SERVICE_TYPES
+    return kind != phonenumbers.PhoneNumberType.UNKNOWN and kind not in _SERVICE_TYPES
 
 
 class RuPhoneRecognizer(RuPatternRecognizer):
