@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
@@ -94,8 +95,10 @@ def _to_date(m: re.Match, today: dt.date) -> tuple[str, str] | None:
     return date.isoformat(), "date"
 
 
-def _header_cells(context: str) -> list[bool]:
-    return [bool(_HDR_RE.search(h)) for h in context.split("\t")] if context else []
+@lru_cache(maxsize=1024)
+def _header_cells(context: str) -> tuple[bool, ...]:
+    """Which cells of a table header name a birth date (cached: the rows of a table share it)."""
+    return tuple(bool(_HDR_RE.search(h)) for h in context.split("\t")) if context else ()
 
 
 def _dates(text: str):
@@ -139,12 +142,40 @@ _HEADER_LINE_RE = re.compile(
 _MIN_AGE = 14  # a birth date under a bare column header: old enough to hold a passport
 
 
+# Letters the case-blind regex takes for "д" / "i" although str.lower() keeps them apart.
+_ODD_FOLDS = ("\u1c81", "\u0131", "\u0130")
+
+
+def _may_hold_header_line(text: str) -> bool:
+    """False when no line can match _HEADER_LINE_RE: the regex scans every line start (slow on
+    megabytes of prose); one lower() and two substring tests rule it out first."""
+    if any(c in text for c in _ODD_FOLDS):
+        return True
+    low = text.lower()
+    return "ждени" in low or "date of birth" in low
+
+
 def _header_line_end(text: str) -> int:
     """End of a table header line that names a birth-date column and holds no date itself; -1 if none."""
+    if not _may_hold_header_line(text):
+        return -1
     for m in _HEADER_LINE_RE.finditer(text):
         if not any(True for _ in _dates(m.group())):
             return m.end()
     return -1
+
+
+# Every _CUE_BEFORE match holds one of these in lower case: a substring test is ~10x cheaper than
+# the case-blind regex on the 60 characters before each date.
+_CUE_HINTS = ("р.", "рожд", "родил", "д/р", "birth", "dob", "born")
+# Letters the case-blind regex equates with "о", "д", "i" although str.lower() keeps them apart.
+_CUE_ODD = ("\u1c81", "\u1c82", "\u0131", "\u0130")
+
+
+def _may_hold_cue(gap: str) -> bool:
+    """False when _CUE_BEFORE cannot match in ``gap``."""
+    low = gap.lower()
+    return any(h in low for h in _CUE_HINTS) or any(c in gap for c in _CUE_ODD)
 
 
 def _has_cue(text: str) -> bool:
@@ -154,23 +185,20 @@ def _has_cue(text: str) -> bool:
 def find(text: str, context: str = "") -> list[Detection]:
     """Birth dates in text; ``context`` is a table header (cells joined by tabs) when the text is a row."""
     out: list[Detection] = []
-    hdr = _header_cells(context) if "\t" in text else []
+    hdr = _header_cells(context) if "\t" in text else ()
     if not any(hdr) and not _has_cue(text):
         return out
     prev_end = 0
     today = dt.date.today()
     header_end = _header_line_end(text) if not hdr else -1
     for m, start in _dates(text):
-        parsed = _to_date(m, today)
         end = m.end()
         gap_start = max(prev_end, start - _WINDOW)
         while gap_start > prev_end and text[gap_start - 1].isalnum():
             gap_start -= 1  # never cut a word in two: "АЛЕКСАНДР" must not read as "ДР"
         prev_end = end
-        if parsed is None:
-            continue
-        norm, kind = parsed
-        birth = kind == "year"  # the look-ahead already demanded "г.р."
+        # The cues first, the calendar after: most dates in a text are no one's birth date.
+        birth = m.group("yr") is not None  # the look-ahead already demanded "г.р."
         if not birth and hdr:
             col = text.count("\t", 0, start)
             birth = col < len(hdr) and hdr[col]
@@ -178,8 +206,15 @@ def find(text: str, context: str = "") -> list[Detection]:
             birth = bool(_CUE_AFTER.match(text, end, min(len(text), end + 25)))
         if not birth:
             gap = text[gap_start:start]
-            cues = list(_CUE_BEFORE.finditer(gap))
-            birth = bool(cues) and not _NEGATIVE_AFTER_CUE.search(gap, cues[-1].end())
+            if _may_hold_cue(gap):
+                cues = list(_CUE_BEFORE.finditer(gap))
+                birth = bool(cues) and not _NEGATIVE_AFTER_CUE.search(gap, cues[-1].end())
+        if not birth and not 0 <= header_end < start:
+            continue
+        parsed = _to_date(m, today)
+        if parsed is None:
+            continue
+        norm, kind = parsed
         score = SCORE if kind == "date" else SCORE_YEAR
         if not birth and 0 <= header_end < start and int(norm[:4]) <= today.year - _MIN_AGE:
             # Rows under a "Дата рождения" column header that lost its cells (PDF, plain text).
