@@ -356,9 +356,10 @@ class _Text:
 
     def window(self, lo: int, hi: int) -> str:
         """``text[lo:hi].lower()`` with line breaks as spaces."""
-        low = self.low()
-        if self._exact:
-            return low[max(0, lo) : hi]
+        if len(self.text) <= _SHAPE_MAX:  # a long text is lowered window by window
+            low = self.low()
+            if self._exact:
+                return low[max(0, lo) : hi]
         return self.text[max(0, lo) : hi].lower().replace("\n", " ")
 
     def shape(self) -> str | None:
@@ -737,9 +738,10 @@ class Detector:
         if line_header:
             header = f"{header} {line_header}"
         shape = tc.shape()
-        if shape is None:
-            low = tc.low()
-            verdict = self._context(r, low[lo:s], low[e:hi], header)
+        if shape is None:  # a long text: lowered window by window
+            text = tc.text
+            pre = _lowered(text[lo:s]).replace("\n", " ")
+            verdict = self._context(r, pre, _lowered(text[e:hi]).replace("\n", " "), header)
         else:
             # Table rows repeat their words around other digits: the verdict is looked up.
             key = (r.entity, shape[lo:s], shape[e:hi], header)
@@ -789,8 +791,8 @@ class Detector:
         After the hit the window is the rest of its line (``block``: its paragraph, for a
         letterhead address whose requisites follow on the next lines)."""
         header_org = tc.header is not None and tc.header.org
-        if not header_org and not tc.has_org_marker():
-            return False  # no requisites in the chunk nor its header: the common case
+        if not header_org and len(tc.text) <= _SHAPE_MAX and not tc.has_org_marker():
+            return False  # no requisites in the row nor its header: the common case
         text = tc.text
         # Within one paragraph: a blank line ends a letterhead.
         pre = text[max(0, s - ORG_WINDOW) : s].lower()
