@@ -161,7 +161,9 @@ def run_scan(
         if store is not None:
             summary.new_items += store.record(result)
         else:
-            summary.new_items += len(result.findings) + sum(v.rule not in INFO_RULES for v in result.violations)
+            summary.new_items += len(result.findings) + sum(
+                v.rule not in INFO_RULES for v in result.violations
+            )
         emit(result)
         if on_progress:
             on_progress(summary)
