@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
-
 from pdscan.model import Chunk, Detection
+from recognizers.finder_recognizer import FinderRecognizer
 
 ENTITY = "LOCATION"
 SCORE = 0.7
@@ -223,36 +222,14 @@ def detect_chunk(chunk: Chunk) -> list[Detection]:
     return find(chunk.text, chunk.context)
 
 
-class RuAddressRecognizer(EntityRecognizer):
+class RuAddressRecognizer(FinderRecognizer):
     """LOCATION (Russian postal address) for a stock Presidio AnalyzerEngine, language "ru"."""
 
     ENTITY = ENTITY
+    EXPLANATION = "адрес по шаблону"
 
-    def __init__(self, supported_language: str = "ru", **kwargs) -> None:
-        kwargs.setdefault("supported_entities", [ENTITY])
-        kwargs.setdefault("name", "RuAddressRecognizer")
-        super().__init__(supported_language=supported_language, **kwargs)
-
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        if entities and ENTITY not in entities:
-            return []
-        return [
-            RecognizerResult(
-                ENTITY,
-                d.start,
-                d.end,
-                d.score,
-                AnalysisExplanation(type(self).__name__, d.score, textual_explanation="адрес по шаблону"),
-            )
-            for d in find(text)
-        ]
-
-    def normalize(self, text: str) -> str | None:
-        found = find(text)
-        return found[0].normalized if found else None
+    def find(self, text: str) -> list[Detection]:
+        return find(text)
 
     def mask(self, normalized: str) -> str:
         return mask(normalized)

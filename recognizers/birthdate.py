@@ -12,9 +12,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
-
 from pdscan.model import Chunk, Detection
+from recognizers.finder_recognizer import FinderRecognizer
 
 ENTITY = "DATE_OF_BIRTH"
 SCORE = 0.85
@@ -235,38 +234,14 @@ def detect_chunk(chunk: Chunk) -> list[Detection]:
     return find(chunk.text, chunk.context)
 
 
-class RuBirthDateRecognizer(EntityRecognizer):
+class RuBirthDateRecognizer(FinderRecognizer):
     """DATE_OF_BIRTH for a stock Presidio AnalyzerEngine, language "ru"."""
 
     ENTITY = ENTITY
+    EXPLANATION = "дата рождения по контексту"
 
-    def __init__(self, supported_language: str = "ru", **kwargs) -> None:
-        kwargs.setdefault("supported_entities", [ENTITY])
-        kwargs.setdefault("name", "RuBirthDateRecognizer")
-        super().__init__(supported_language=supported_language, **kwargs)
-
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        if entities and ENTITY not in entities:
-            return []
-        return [
-            RecognizerResult(
-                ENTITY,
-                d.start,
-                d.end,
-                d.score,
-                AnalysisExplanation(
-                    type(self).__name__, d.score, textual_explanation="дата рождения по контексту"
-                ),
-            )
-            for d in find(text)
-        ]
-
-    def normalize(self, text: str) -> str | None:
-        found = find(text)
-        return found[0].normalized if found else None
+    def find(self, text: str) -> list[Detection]:
+        return find(text)
 
     def mask(self, normalized: str) -> str:
         return mask(normalized)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from pymorphy3.units import DictionaryAnalyzer as _DictionaryAnalyzer
 
 from pdscan.model import Chunk, Detection
+from recognizers.finder_recognizer import FinderRecognizer
 
 ENTITY = "PERSON"
 
@@ -921,36 +921,17 @@ def detect_chunk_deep(chunk: Chunk) -> list[Detection]:
     return find_deep(chunk.text, chunk.context)
 
 
-class RuPersonRecognizer(EntityRecognizer):
-    """PERSON for a stock Presidio AnalyzerEngine (language "ru"); needs no NLP artifacts."""
+class RuPersonRecognizer(FinderRecognizer):
+    """PERSON for a stock Presidio AnalyzerEngine, language "ru"."""
 
     ENTITY = ENTITY
-
-    def __init__(self, supported_language: str = "ru", **kwargs) -> None:
-        kwargs.setdefault("supported_entities", [ENTITY])
-        kwargs.setdefault("name", "RuPersonRecognizer")
-        super().__init__(supported_language=supported_language, **kwargs)
+    EXPLANATION = "pymorphy3 ФИО"
 
     def load(self) -> None:
         self._finder = finder()
 
-    def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
-        if entities and ENTITY not in entities:
-            return []
-        return [
-            RecognizerResult(
-                ENTITY,
-                d.start,
-                d.end,
-                d.score,
-                AnalysisExplanation(type(self).__name__, d.score, textual_explanation="pymorphy3 ФИО"),
-            )
-            for d in self._finder.find(text)
-        ]
-
-    def normalize(self, text: str) -> str | None:
-        found = self._finder.find(text)
-        return found[0].normalized if found else None
+    def find(self, text: str) -> list[Detection]:
+        return self._finder.find(text)
 
     def mask(self, normalized: str) -> str:
         return mask(normalized)
