@@ -175,7 +175,7 @@ def bench_ocr(pages: int, tmp: Path) -> None:
     from pdscan.fingerprint import fingerprint
     from pdscan.model import FileRef
     from pdscan.worker import FileScanner, WorkerConfig
-    from tests.formats_legacy import render_page, render_passport
+    from tests.formats_legacy import render_page, write_passport_scan
 
     rng = random.Random(42)
     scanner = FileScanner(WorkerConfig(limits=Limits(), ner="fast"))
@@ -184,23 +184,9 @@ def bench_ocr(pages: int, tmp: Path) -> None:
     cases = []
     for i in range(pages):
         s, n, p = rng.choice(SURNAMES), rng.choice(NAMES).replace("ё", "е"), rng.choice(PATRONYMICS)
-        series = f"{rng.randint(1, 99):02d}{rng.randint(0, 25):02d}"
-        number = f"{rng.randint(100000, 999999)}"
-        img = render_passport(
-            s,
-            n,
-            p,
-            series,
-            number,
-            angle=rng.uniform(-5, 5),
-            noise=rng.uniform(0, 0.03),
-            blur=rng.choice((0, 0, 0.6, 1.0)),
-            scale=rng.uniform(0.75, 1.1),
-            seed=i,
-        )
         path = root / f"scan{i}.jpg"
-        img.convert("RGB").save(path, "JPEG", quality=rng.randint(55, 90))
-        cases.append((path, series + number, f"{s} {n} {p}".lower().replace("ё", "е")))
+        digits = write_passport_scan(path, s, n, p, rng, seed=i)
+        cases.append((path, digits, f"{s} {n} {p}".lower().replace("ё", "е")))
     times, cpu, got_num, got_fio, got_both = [], [], 0, 0, 0
     for path, num, fio in cases:
         st = path.stat()

@@ -343,6 +343,27 @@ def write_eml(
 # ---- passport scans -------------------------------------------------------------------------------
 
 
+def write_passport_scan(path: Path, surname: str, name: str, patronymic: str, rng, seed: int) -> str:
+    """A JPEG passport spread as a phone or flatbed gives it: turned ±5°, noisy, sometimes blurred,
+    at 0.75–1.1 scale, JPEG quality 55–90. Returns its series + number (10 digits)."""
+    series = f"{rng.randint(1, 99):02d}{rng.randint(0, 25):02d}"
+    number = f"{rng.randint(100000, 999999)}"
+    img = render_passport(
+        surname,
+        name,
+        patronymic,
+        series,
+        number,
+        angle=rng.uniform(-5, 5),
+        noise=rng.uniform(0, 0.03),
+        blur=rng.choice((0, 0, 0.6, 1.0)),
+        scale=rng.uniform(0.75, 1.1),
+        seed=seed,
+    )
+    img.convert("RGB").save(path, "JPEG", quality=rng.randint(55, 90))
+    return series + number
+
+
 def render_passport(
     surname: str,
     name: str,

@@ -247,28 +247,13 @@ def passport_scans(tmp_path: Path, n: int, seed: int = 8):
     blurred, at 0.75–1.1 of 150 DPI. Yields (path, series+number, nominative ФИО)."""
     import random
 
-    from tests.formats_legacy import render_passport
+    from tests.formats_legacy import write_passport_scan
 
     rng = random.Random(seed)
     for i in range(n):
         s, nm, p = HOLDERS[i % len(HOLDERS)]
-        series = f"{rng.randint(1, 99):02d}{rng.randint(0, 25):02d}"
-        number = f"{rng.randint(100000, 999999)}"
-        img = render_passport(
-            s,
-            nm,
-            p,
-            series,
-            number,
-            angle=rng.uniform(-5, 5),
-            noise=rng.uniform(0, 0.03),
-            blur=rng.choice((0, 0, 0.6, 1.0)),
-            scale=rng.uniform(0.75, 1.1),
-            seed=i,
-        )
         path = tmp_path / f"паспорт{i}.jpg"
-        img.convert("RGB").save(path, "JPEG", quality=rng.randint(55, 90))
-        yield path, series + number, f"{s} {nm} {p}".lower()
+        yield path, write_passport_scan(path, s, nm, p, rng, seed=i), f"{s} {nm} {p}".lower()
 
 
 def test_passport_scans_number_and_fio_found_through_the_scanner(tmp_path: Path):
