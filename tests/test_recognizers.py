@@ -7,6 +7,8 @@ rather than taken from the code under test.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from stdnum import luhn
 from stdnum.ru import inn as stdnum_inn
@@ -174,6 +176,62 @@ def test_phone_forms(det, text, value):
 )
 def test_phone_negatives(det, text):
     assert "PHONE_NUMBER" not in entities(det, text)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in pattern:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "|" and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*parts, cur]
+
+
+def test_plan_patterns_decide_on_the_prefix_the_phone_cache_keys_on():
+    """plan_valid caches per PLAN_PREFIX digits: sound only while every +7 pattern is a prefix followed
+    by at least 10 - PLAN_PREFIX free digits. Fails when a phonenumbers update changes that shape."""
+    from phonenumbers.phonemetadata import PhoneMetadata
+
+    from recognizers.phone import PLAN_PREFIX
+
+    kinds = ("general_desc", "fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost")
+    kinds += ("personal_number", "voip", "pager", "uan", "voicemail")
+    checked = 0
+    for region in ("RU", "KZ"):
+        meta = PhoneMetadata.metadata_for_region(region)
+        for kind in kinds:
+            desc = getattr(meta, kind)
+            if desc is None or not desc.national_number_pattern:
+                continue
+            for alt in _top_level_alternatives(desc.national_number_pattern):
+                free = re.search(r"\\d\{(\d+)\}$", alt)
+                assert free is not None, (region, kind, alt)
+                assert int(free.group(1)) >= 10 - PLAN_PREFIX, (region, kind, alt)
+                checked += 1
+    assert checked >= 10
+
+
+def test_plan_valid_agrees_with_phonenumbers_on_whole_numbers():
+    import random
+
+    import phonenumbers
+
+    from recognizers.phone import plan_valid
+
+    rng = random.Random(5)
+    service = {phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE}
+    agree = {True: 0, False: 0}
+    for _ in range(3000):
+        national = rng.choice("3478900") + "".join(rng.choice("0123456789") for _ in range(9))
+        number = phonenumbers.parse("+7" + national)
+        whole = phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) not in service
+        assert plan_valid(national) == whole, national
+        agree[whole] += 1
+    assert agree[True] > 100 and agree[False] > 100  # both verdicts were exercised
 
 
 # -- EMAIL_ADDRESS ----------------------------------------------------------------------------------
