@@ -47,6 +47,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import compress
 
 from pdscan.fingerprint import fingerprint
 from pdscan.model import Chunk, Detection, Finding
@@ -480,6 +481,7 @@ class Detector:
             for rx, sc in r.patterns
         ]
         self._combined = _combine(every)
+        self._numbered_groups = list(enumerate(self._combined[1], start=1))
         # The widest context window (before a hit; half of it after): a token's window holds its hits'.
         self._window = max((r.window for r in self._digit_recs), default=0)
         self._stems_cache: dict[int, tuple[str, ...]] = {}
@@ -594,6 +596,7 @@ class Detector:
         text = tc.text
         min_digits = self._min_digits
         combined, groups = self._combined
+        numbered = self._numbered_groups
         stems_by_bit = self._stems_by_bit
         header_mask = tc.header.mask if tc.header is not None else 0
         enough = self._enough_digits
@@ -650,10 +653,11 @@ class Detector:
                 m = combined.match(text, pos, te + 2)
                 if m.lastindex is None:
                     continue  # no shape matched here
-                for (s, e), g in zip(m.regs[1:], groups, strict=True):
-                    if s >= 0:
-                        shapes.append((s, e, g))
-                        need |= g[3]
+                # Only the groups that matched (a matched look-ahead holds digits, so it is truthy).
+                for i, g in compress(numbered, m.groups()):
+                    s, e = m.span(i)
+                    shapes.append((s, e, g))
+                    need |= g[3]
             if not shapes:
                 continue
             mask = header_mask
@@ -814,6 +818,9 @@ class Detector:
         """Overlapping hits: the best score wins, then the higher priority, then the longer span."""
         if not hits:
             return []
+        if len(hits) == 1 or all(a[3] <= b[2] for a, b in zip(hits, hits[1:], strict=False)):
+            # The common case: no overlaps, found left to right (a table row).
+            return [Detection(entity=h[4], start=h[2], end=h[3], normalized=h[5], score=h[0]) for h in hits]
         hits.sort(key=lambda h: (-h[0], -h[1], h[2] - h[3]))
         starts: list[int] = []  # kept spans never overlap: sorted by start, ends sorted too
         kept: list[tuple] = []
