@@ -84,7 +84,9 @@ NER_PLUGINS: dict[str, tuple[str, ...]] = {
 # a line break inside is allowed too (PDF text wraps lines inside numbers).
 # One character class (a fast loop in the regex engine); it also lets the letters of "номер" and
 # the series look-alikes through. At least 7 characters: shorter tokens cannot hold an identifier.
-_TOKEN = re.compile(r"\d[\d \t\n\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
+# It starts at an ASCII digit (identifiers are written in them): a range test per character of
+# the text is half the cost of the Unicode digit test, and this loop runs over every character.
+_TOKEN = re.compile(r"[0-9][\d \t\n\u00a0\u202f()\-№:NНномерАВЕКМОРСТУХABEKMHOPCTYX]{6,}")
 _RUN = re.compile(r"\d+")
 _COLON_DIGIT = re.compile(r"\d:\d")
 _DIGIT = re.compile(r"\d")
@@ -609,12 +611,15 @@ class Detector:
                 continue  # one C call rejects most tokens (a sum, a year and a day)
             if text.find(":", ts, te) >= 0 and _COLON_DIGIT.search(text, ts, te):
                 continue  # "25:28:010013:123": a cadastral number or a time
-            runs = [m.span() for m in _RUN.finditer(text, ts, te)]
+            rs, rend = _RUN.match(text, ts).span()
+            if _DIGIT.search(text, rend, te) is not None:
+                runs = [m.span() for m in _RUN.finditer(text, ts, te)]
+            else:
+                runs = [(rs, rend)]
             if len(runs) == 1 and not (ts and text[ts - 1] in "+("):
                 # A bare run of digits (invoice, waybill, account numbers): the table built in
                 # __init__ says whether any pattern could take it without a context word; if
                 # not, the context stems of the possible recognizers are tested before any regex.
-                rs, rend = runs[0]
                 need = self._bare_need.get((rend - rs, text[rs]), -1)
                 if need == 0:
                     continue
