@@ -48,6 +48,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import compress
+from operator import itemgetter
 
 from pdscan.fingerprint import fingerprint
 from pdscan.model import Chunk, Detection, Finding
@@ -92,6 +93,7 @@ _COLON_DIGIT = re.compile(r"\d:\d")
 _DIGIT = re.compile(r"\d")
 # No identifier has more than 19 digits in a row (a card); a longer run is an account number.
 _MAX_RUN = 19
+_START_OF_HIT = itemgetter(2)  # a hit: (score, priority, start, end, entity, value)
 # Two series letters right before a 7-digit run: "АБ 1234567", "AB№1234567".
 _SERIES_BEFORE = re.compile(r"(?<![\w])[А-ЯЁA-Z]{2}[ \u00a0\u202f]?(?:№|N)?[ \u00a0\u202f]?")
 _EMAIL_LOCAL_MAX = 64
@@ -823,8 +825,10 @@ class Detector:
         """Overlapping hits: the best score wins, then the higher priority, then the longer span."""
         if not hits:
             return []
-        if len(hits) == 1 or all(a[3] <= b[2] for a, b in zip(hits, hits[1:], strict=False)):
-            # The common case: no overlaps, found left to right (a table row).
+        if len(hits) > 1:
+            hits.sort(key=_START_OF_HIT)
+        if all(a[3] <= b[2] for a, b in zip(hits, hits[1:], strict=False)):
+            # The common case: no overlaps (a table row, a paragraph).
             return [Detection(entity=h[4], start=h[2], end=h[3], normalized=h[5], score=h[0]) for h in hits]
         hits.sort(key=lambda h: (-h[0], -h[1], h[2] - h[3]))
         starts: list[int] = []  # kept spans never overlap: sorted by start, ends sorted too
