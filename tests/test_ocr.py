@@ -274,3 +274,60 @@ def test_passport_scans_number_and_fio_found_through_the_scanner(tmp_path: Path)
         # The issuing authority "ОТДЕЛОМ УФМС РОССИИ ПО ГОР. МОСКВЕ" is nobody.
         assert sum(e == "PERSON" for e, _ in found) <= 1
     assert got_num >= 9 and got_fio >= 9, (got_num, got_fio)
+
+
+def _scan_file(path: Path, limits: Limits):
+    from pdscan.model import FileRef
+    from pdscan.worker import FileScanner, WorkerConfig
+
+    st = path.stat()
+    ref = FileRef(str(path), str(path.parent), path.name, st.st_size, st.st_mtime)
+    return FileScanner(WorkerConfig(limits=limits, ner="off")).scan(ref)
+
+
+def _office_with_pictures(tmp_path: Path) -> tuple[Path, Path]:
+    """A Word file and a workbook, each with a pasted passport scan and a small logo."""
+    import docx
+    import xlsxwriter
+    from PIL import Image
+
+    scan = write_image(tmp_path / "скан.png", render_page(noise=0.01))
+    logo = tmp_path / "logo.png"
+    Image.new("L", (240, 90), 60).save(logo)
+    doc = docx.Document()
+    doc.add_paragraph("Копия паспорта сотрудника прилагается.")
+    doc.add_picture(str(logo))
+    doc.add_picture(str(scan))
+    word = tmp_path / "копия паспорта.docx"
+    doc.save(word)
+    book = tmp_path / "личные дела.xlsx"
+    wb = xlsxwriter.Workbook(str(book))
+    ws = wb.add_worksheet("Лист1")
+    ws.write_string(0, 0, "Скан паспорта")
+    ws.insert_image("A2", str(logo))
+    ws.insert_image("D2", str(scan))
+    wb.close()
+    return word, book
+
+
+def test_pictures_pasted_into_office_files_are_read(tmp_path: Path, private_cache: Path):
+    from pdscan.fingerprint import fingerprint
+
+    word, book = _office_with_pictures(tmp_path)
+    for path, media in ((word, "word/media/"), (book, "xl/media/")):
+        res = _scan_file(path, Limits())
+        assert res.errors == []
+        passports = [f for f in res.findings if f.entity == "RU_PASSPORT"]
+        assert [f.fingerprint for f in passports] == [fingerprint("RU_PASSPORT", "4506123456")]
+        assert passports[0].member is not None and passports[0].member.startswith(media)
+    # The logo is too small to hold a document: only the scan went to Tesseract (one cached text),
+    # and the workbook's copy of the same scan was served from the cache.
+    assert len([p for p in private_cache.rglob("*") if p.is_file()]) == 1
+
+
+def test_pictures_in_office_files_are_skipped_without_ocr(tmp_path: Path, private_cache: Path):
+    word, book = _office_with_pictures(tmp_path)
+    for path in (word, book):
+        res = _scan_file(path, Limits(ocr=False))
+        assert res.errors == [] and res.findings == []
+    assert not private_cache.exists() or not any(p.is_file() for p in private_cache.rglob("*"))

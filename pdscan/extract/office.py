@@ -18,13 +18,13 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from lxml import etree
 
 from pdscan.extract import register
-from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
+from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded, NoText
 from pdscan.extract.sniff import DOCX, ENCRYPTED, PPTX, XLSX
 from pdscan.model import Chunk
 
@@ -455,6 +455,7 @@ def extract_docx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         ctx.check_deadline()
         yield from _docx_part(read_part(z, name, ctx), name, ctx, where)
     yield from _embedded(z, "word/embeddings/", ctx)
+    yield from _pictures(z, "word/media/", ctx)
     # altChunk parts: HTML/RTF/text pasted in whole (report generators use them); not in document.xml.
     yield from _embedded(z, "word/", ctx, _ALT_CHUNK)
 
@@ -463,7 +464,11 @@ _ALT_CHUNK = re.compile(r"word/[^/]+\.(html?|mht|mhtml|rtf|txt)$", re.I)
 
 
 def _embedded(
-    z: zipfile.ZipFile, prefix: str, ctx: ExtractContext, pattern: re.Pattern | None = None
+    z: zipfile.ZipFile,
+    prefix: str,
+    ctx: ExtractContext,
+    pattern: re.Pattern | None = None,
+    accept: Callable[[bytes], bool] | None = None,
 ) -> Iterator[Chunk]:
     """Documents embedded in a document (an xlsx inside a docx...) are read like archive members."""
     if ctx.nested is None:
@@ -472,9 +477,34 @@ def _embedded(
         if name.startswith(prefix) and not name.endswith("/") and (pattern is None or pattern.match(name)):
             ctx.check_deadline()
             try:
-                yield from ctx.nested(read_part(z, name, ctx), name, ctx)
+                data = read_part(z, name, ctx)
+                if accept is None or accept(data):
+                    yield from ctx.nested(data, name, ctx)
+            except NoText:
+                pass  # an image read while OCR is off, raised when its reading starts
             except ExtractError as e:
                 ctx.errors.append(f"{name}: {e}")
+
+
+# Pictures pasted into a document go to OCR: a scanned passport inside a Word file is a common way
+# personal data is kept. Only page-like pictures: logos, stamps and signatures are smaller, and
+# each distinct picture is recognised once (image.py caches OCR text by content).
+PICTURE_MIN_SIDE = 300
+
+
+def _pictures(z: zipfile.ZipFile, prefix: str, ctx: ExtractContext) -> Iterator[Chunk]:
+    if ctx.limits.ocr:
+        yield from _embedded(z, prefix, ctx, accept=_page_like)
+
+
+def _page_like(data: bytes) -> bool:
+    from PIL import Image  # only the header is read here
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return min(img.size) >= PICTURE_MIN_SIDE
+    except Exception:  # noqa: BLE001 — not an image Pillow reads (EMF, WMF): nothing to OCR
+        return False
 
 
 # ---- pptx -------------------------------------------------------------------------------------
@@ -522,6 +552,7 @@ def extract_pptx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         where = f"slide {m.group(1)}" + (" notes" if m.re is _NOTES else "")
         yield from _slide(_parse(read_part(z, name, ctx), name), where, ctx)
     yield from _embedded(z, "ppt/embeddings/", ctx)
+    yield from _pictures(z, "ppt/media/", ctx)
 
 
 # ---- xlsx (and any workbook calamine reads) ----------------------------------------------------
@@ -612,6 +643,7 @@ def extract_xlsx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     yield from extract_workbook(data, ctx, "xlsx")
     yield from _cell_comments(z, ctx)
     yield from _embedded(z, "xl/embeddings/", ctx)
+    yield from _pictures(z, "xl/media/", ctx)
 
 
 _COMMENTS = re.compile(r"xl/(comments\d*|threadedComments/threadedComment\d*)\.xml$")
