@@ -12,6 +12,9 @@ from pathlib import Path
 
 import click
 
+from pdscan.cli_common import lang_option
+from pdscan.i18n import lang
+
 EXIT_OK, EXIT_NOTHING, EXIT_FAILED = 0, 1, 2
 
 
@@ -62,8 +65,13 @@ def _open(db_path: str | None):
     type=click.Path(exists=True, dir_okay=False),
     help="Файл политики: показать правило и срок хранения для каждого файла, не только просроченных.",
 )
+@lang_option
 def report_command(db_path, fmt, output, policy_file):
-    """Отчёт для ответственного за ПДн: сводка, диаграммы, таблица файлов (HTML, CSV, XLSX, JSON)."""
+    """Отчёт для ответственного за ПДн: сводка, диаграммы, таблица файлов (HTML, CSV, XLSX, JSON).
+
+    По-русски; --lang en (или PDSCAN_LANG=en) — по-английски: страница HTML, листы и заголовки XLSX,
+    названия видов данных и нарушений в CSV. Ключи JSON и столбцы CSV одинаковы на обоих языках.
+    """
     from pdscan.report import write_report
     from pdscan.report.data import load_report
 
@@ -77,12 +85,13 @@ def report_command(db_path, fmt, output, policy_file):
             raise click.UsageError(str(e)) from None
     with _open(db_path) as store:
         data = load_report(store, policy)
-    write_report(fmt, data, output)
+    write_report(fmt, data, output, lang())
     s = data.summary()
-    click.echo(
-        f"отчёт записан: {output} (файлов с ПДн: {s['files_with_pd']}, нарушений: {s['violations']})",
-        err=True,
-    )
+    if lang() == "en":
+        msg = f"report written: {output} (files with personal data: {s['files_with_pd']}, violations: {s['violations']})"
+    else:
+        msg = f"отчёт записан: {output} (файлов с ПДн: {s['files_with_pd']}, нарушений: {s['violations']})"
+    click.echo(msg, err=True)
 
 
 # ---- triage ------------------------------------------------------------------------------------
@@ -241,9 +250,23 @@ def subject_command(db_path, snils, passport, inn, phone, email, name, fmt):
               help="Дата акта, ГГГГ-ММ-ДД: в акт входят файлы со сроком хранения до неё (по умолчанию сегодня).")  # fmt: skip
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Файл акта .docx (права 0600).")
 @click.option("--example", is_flag=True, help="Напечатать пример файла настроек и выйти.")
+@lang_option
 def act_command(db_path, config_file, as_of, output, example):
-    """Акт об уничтожении носителей ПДн с истёкшим сроком хранения (п. 9.4–9.13). Файлы не изменяются."""
-    from pdscan.report.act import ActError, example_config, expired_files, load_act_config, write_act
+    """Акт об уничтожении носителей ПДн с истёкшим сроком хранения (п. 9.4–9.13). Файлы не изменяются.
+
+    Акт — документ по 152-ФЗ и п. 9 Положения: он всегда на русском, и с --lang en тоже.
+    """
+    from pdscan.report.act import (
+        RUSSIAN_ONLY_NOTE,
+        ActError,
+        example_config,
+        expired_files,
+        load_act_config,
+        write_act,
+    )
+
+    if lang() == "en":
+        click.echo(RUSSIAN_ONLY_NOTE, err=True)
 
     if example:
         click.echo(example_config(), nl=False)
@@ -258,4 +281,7 @@ def act_command(db_path, config_file, as_of, output, example):
     with _open(db_path) as store:
         items = expired_files(store, day)
         write_act(cfg, items, day, output, scan=store.scan())
-    click.echo(f"акт записан: {output} (файлов к уничтожению: {len(items)})", err=True)
+    if lang() == "en":
+        click.echo(f"act written: {output} (files to destroy: {len(items)})", err=True)
+    else:
+        click.echo(f"акт записан: {output} (файлов к уничтожению: {len(items)})", err=True)

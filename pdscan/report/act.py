@@ -24,6 +24,11 @@ from pdscan.store import HIDDEN_STATES, Store
 DEFAULT_MEDIA = "файлы на машиночитаемых носителях (жёсткие диски компьютеров, сетевые папки)"
 DEFAULT_METHOD = "удаление средствами операционной системы компьютера с последующим «очищением корзины» (п. 9.11 Положения)"
 BLANK = "____________________"
+# The act is a Russian legal document (152-ФЗ, п. 9 of the Положение): --lang en does not change it.
+RUSSIAN_ONLY_NOTE = (
+    "pdscan act: the act of destruction is a legal document under 152-FZ and clause 9 of the Regulation; "
+    "it is produced in Russian only (--lang en applies to messages, not to the act)."
+)
 _MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
            "октября", "ноября", "декабря")  # fmt: skip
 
@@ -292,7 +297,7 @@ def write_act(cfg: ActConfig, items: list[ActItem], as_of: dt.date, path: str, s
             basis += f" ({it.clause})"
         row = table.add_row().cells
         values = [str(n), it.path, _size(it.size), _dmy(it.modified),
-                  ", ".join(entity_name(e) for e in it.entities), basis, _dmy(it.deadline)]  # fmt: skip
+                  ", ".join(entity_name(e, "ru") for e in it.entities), basis, _dmy(it.deadline)]  # fmt: skip
         for i, v in enumerate(values):
             row[i].text = ""
             row[i].paragraphs[0].add_run(v).font.size = Pt(10)

@@ -13,6 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pdscan.i18n import STATE_NAMES as I18N_STATES
 from pdscan.i18n import entity_name, rule_name
 from pdscan.store import Store
 
@@ -31,13 +32,8 @@ PERSON_ENTITIES = (
 RETENTION_RULES = ("retention_expired", "expires_soon")
 OPEN = "open"  # no triage mark
 STATES = (OPEN, "false_positive", "accepted", "remediated")
-STATE_NAMES = {
-    OPEN: "не разобрано",
-    "false_positive": "ложное срабатывание",
-    "accepted": "принято",
-    "remediated": "устранено",
-}
-ROOT_FOLDER = "(корень)"
+STATE_NAMES = {s: names[0] for s, names in I18N_STATES.items()}  # Russian; i18n.state_name for others
+ROOT_FOLDER = "(корень)"  # in data.folder and the JSON; the other formats show it in their language
 TREND_SCANS = 12
 
 

@@ -4,54 +4,73 @@ The data go in as compact JSON inside a ``<script type="application/json">``; th
 script draws the charts as inline SVG and the file table with virtual scrolling, so 50,000
 findings open in well under the 3 s the issue asks for. A strict Content-Security-Policy meta
 forbids any request the page might try (no fetch, no external images, fonts or scripts).
+
+Russian by default, English with ``language="en"`` (``--lang en``): the page's words come from
+``i18n.REPORT_WORDS``, filled into the template (``%%t:key%%``) and passed to the script (``D.ui``).
 """
 
 from __future__ import annotations
 
+import functools
+import html
 import json
+import re
 from importlib import resources
 from typing import IO
 
-from pdscan.i18n import ENTITY_NAMES, RULE_NAMES
-from pdscan.report.data import STATE_NAMES, STATES, ReportData, RViolation
+from pdscan.i18n import (
+    ENTITY_NAMES,
+    READER_KINDS,
+    RULE_NAMES,
+    STATE_NAMES,
+    entity_name,
+    lang,
+    pick,
+    report_words,
+    rule_name,
+)
+from pdscan.report.data import ROOT_FOLDER, STATES, ReportData, RViolation
 
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
-_READER_KINDS = {
-    "owner": "владелец",
-    "group": "группа",
-    "other": "все остальные",
-    "acl_user": "ACL пользователь",
-    "acl_group": "ACL группа",
-    "sid": "SID",
-}
+_WORD = re.compile(r"%%t:(\w+)%%")
 
 
 def _asset(name: str) -> str:
     return resources.files("pdscan.report").joinpath(name).read_text(encoding="utf-8")
 
 
-def violation_text(v: RViolation) -> str:
-    """A one-line Russian explanation of a violation (no personal data: paths, names of accounts)."""
+def violation_text(v: RViolation, language: str | None = None) -> str:
+    """A one-line explanation of a violation (no personal data: paths, names of accounts)."""
+    w = _words(language or lang())
     d = v.details or {}
     if v.rule in ("retention_expired", "expires_soon"):
-        s = f"срок хранения до {_ru_date(d.get('deadline') or v.deadline or '')}"
+        s = w["v_retention"].format(date=_ru_date(d.get("deadline") or v.deadline or ""))
         if d.get("rule_name"):
             s += f" — {d['rule_name']}"
         if v.rule == "expires_soon" and "days_left" in d:
-            s += f"; осталось дней: {d['days_left']}"
+            s += w["v_days_left"].format(n=d["days_left"])
         return s
     if v.rule == "excessive_access":
         readers = ", ".join(
-            f"{_READER_KINDS.get(r.get('kind', ''), r.get('kind', ''))} {r.get('name', '')} {r.get('rights', '')}".strip()
+            f"{_reader_kind(r.get('kind', ''), language)} {r.get('name', '')} {r.get('rights', '')}".strip()
             for r in d.get("readers", [])
         )
-        s = f"могут читать: {readers}" if readers else "избыточный доступ"
+        s = w["v_readers"].format(readers=readers) if readers else w["v_access"]
         if d.get("mode"):
-            s += f"; права {d['mode']}"
+            s += w["v_mode"].format(mode=d["mode"])
         return s
     if v.rule == "outside_authorized":
-        return "файл вне разрешённых мест хранения ПДн"
+        return w["v_outside"]
     return json.dumps(d, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=4)
+def _words(language: str) -> dict[str, str]:
+    return report_words(language)  # once per language: violation_text runs for every violation
+
+
+def _reader_kind(kind: str, language: str | None) -> str:
+    return pick(READER_KINDS[kind], language) if kind in READER_KINDS else kind
 
 
 def _ru_date(iso: str) -> str:
@@ -60,8 +79,14 @@ def _ru_date(iso: str) -> str:
     return iso
 
 
-def compact(data: ReportData) -> dict:
-    """The page's data: lookup tables plus the files as columns."""
+def folder_name(folder: str, language: str | None = None) -> str:
+    """data.folder as the report shows it: the scan root's own files are "(корень)" / "(root)"."""
+    return _words(language or lang())["root_folder"] if folder == ROOT_FOLDER else folder
+
+
+def compact(data: ReportData, language: str | None = None) -> dict:
+    """The page's data: lookup tables, the page's words, and the files as columns."""
+    language = language or lang()
     entities = sorted({g.entity for f in data.files for g in f.findings} | set(ENTITY_NAMES))
     ent_ix = {e: i for i, e in enumerate(entities)}
     rules = sorted({v.rule for f in data.files for v in f.violations} | set(RULE_NAMES))
@@ -112,7 +137,13 @@ def compact(data: ReportData) -> dict:
                 for g in f.findings
             ],
             "v": [
-                [rule_ix[v.rule], v.clause, v.deadline or "", violation_text(v), state_ix.get(v.state, 0)]
+                [
+                    rule_ix[v.rule],
+                    v.clause,
+                    v.deadline or "",
+                    violation_text(v, language),
+                    state_ix.get(v.state, 0),
+                ]
                 for v in f.violations
             ],
             "er": f.errors,
@@ -122,6 +153,8 @@ def compact(data: ReportData) -> dict:
     # A column that is empty everywhere is left out (the page reads it as empty).
     cols = {k: v for k, v in cols.items() if any(v)}
 
+    summary = data.summary()
+    summary["by_folder"] = {folder_name(d, language): n for d, n in summary["by_folder"].items()}
     return {
         "types": list(types),
         "roots": list(roots),
@@ -133,10 +166,12 @@ def compact(data: ReportData) -> dict:
             "policy": data.policy,
             "scan": data.scan,
         },
-        "entities": [[e, _pick(ENTITY_NAMES, e)] for e in entities],
-        "rules": [[r, _pick(RULE_NAMES, r)] for r in rules],
-        "states": [[s, STATE_NAMES[s]] for s in STATES],
-        "summary": data.summary(),
+        "entities": [[e, entity_name(e, language)] for e in entities],
+        "rules": [[r, rule_name(r, language)] for r in rules],
+        "states": [[s, pick(STATE_NAMES[s], language)] for s in STATES],
+        "summary": summary,
+        "lang": language,
+        "ui": report_words(language),
         "trend": data.trend,
         "files": cols,
         "unread": [[p, e] for p, e in data.unread],
@@ -150,27 +185,26 @@ def _trim(row: list) -> list:
     return row
 
 
-def _pick(table: dict, key: str) -> str:
-    pair = table.get(key)
-    return pair[0] if pair else key
-
-
 def _json_for_script(obj) -> str:
     # Inside <script> nothing may close the element or open a comment: escape <, > and &.
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(data: ReportData) -> str:
-    page = _asset("template.html")
+def render_html(data: ReportData, language: str | None = None) -> str:
+    language = language or lang()
+    words = report_words(language)
+    # The page's fixed words first, from the same table the script reads (no " in them).
+    page = _WORD.sub(lambda m: html.escape(words[m.group(1)], quote=False), _asset("template.html"))
     # Data last: a path could contain the other placeholders' text.
     return (
-        page.replace("%%CSP%%", CSP)
+        page.replace("%%LANG%%", language)
+        .replace("%%CSP%%", CSP)
         .replace("/*%%CSS%%*/", _asset("report.css"))
         .replace("/*%%JS%%*/", _asset("report.js"))
-        .replace("%%DATA%%", _json_for_script(compact(data)))
+        .replace("%%DATA%%", _json_for_script(compact(data, language)))
     )
 
 
-def write_html(data: ReportData, stream: IO[str]) -> None:
-    stream.write(render_html(data))
+def write_html(data: ReportData, stream: IO[str], language: str | None = None) -> None:
+    stream.write(render_html(data, language))

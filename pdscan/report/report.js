@@ -13,7 +13,11 @@
   const ROW_H = 30;
   const OVERSCAN = 10;
   const $ = (id) => document.getElementById(id);
-  const nf = new Intl.NumberFormat("ru-RU");
+  // The page's words in the report's language (i18n.REPORT_WORDS); {name} placeholders.
+  const T = D.ui;
+  const EN = D.lang === "en";
+  const tr = (s, kw) => s.replace(/\{(\w+)\}/g, (m, k) => (k in kw ? kw[k] : m));
+  const nf = new Intl.NumberFormat(EN ? "en-US" : "ru-RU");
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -23,9 +27,10 @@
     return iso.length >= 10 && iso[4] === "-" ? iso.slice(8, 10) + "." + iso.slice(5, 7) + "." + iso.slice(0, 4) : iso;
   }
   function size(n) {
-    if (n < 1024) return n + " Б";
-    if (n < 1048576) return (n / 1024).toFixed(1).replace(".", ",") + " КБ";
-    return (n / 1048576).toFixed(1).replace(".", ",") + " МБ";
+    const dec = (x) => (EN ? x.toFixed(1) : x.toFixed(1).replace(".", ","));
+    if (n < 1024) return n + " " + T.bytes;
+    if (n < 1048576) return dec(n / 1024) + " " + T.kb;
+    return dec(n / 1048576) + " " + T.mb;
   }
 
   // ---- files with a fixed shape (fast property access), derived text computed lazily ----------
@@ -44,7 +49,7 @@
       this.p = p;
       this.r = cR[i] || (root && p.startsWith(root + "/") ? p.slice(root.length + 1) : p);
       const slash = this.r.indexOf("/");
-      this.d = slash > 0 ? this.r.slice(0, slash) : "(корень)";
+      this.d = slash > 0 ? this.r.slice(0, slash) : T.root_folder;
       this.o = cO[i];
       this.g = cG[i];
       this.m = cM[i];
@@ -99,25 +104,25 @@
   // ---- header ---------------------------------------------------------------------------
   function renderMeta() {
     const m = D.meta;
-    const parts = ["Сформирован: " + esc(m.generated_at.replace("T", " "))];
+    const parts = [esc(tr(T.generated, { v: m.generated_at.replace("T", " ") }))];
     if (m.scan) {
-      parts.push("Сканирование №" + m.scan.id + " от " + esc(ruDate(m.scan.started_at)));
-      parts.push("Папки: " + esc((m.scan.roots || []).join(", ")));
+      parts.push(esc(tr(T.scan_of, { id: m.scan.id, date: ruDate(m.scan.started_at) })));
+      parts.push(esc(tr(T.folders, { v: (m.scan.roots || []).join(", ") })));
     }
-    parts.push("Сроки на дату: " + esc(ruDate(m.as_of)));
-    if (m.policy) parts.push("Политика: " + esc(m.policy));
+    parts.push(esc(tr(T.as_of, { v: ruDate(m.as_of) })));
+    if (m.policy) parts.push(esc(tr(T.policy, { v: m.policy })));
     $("meta").innerHTML = parts.map((p) => "<span>" + p + "</span>").join("");
   }
 
   function renderCards() {
     const s = D.summary;
     const cards = [
-      [s.files_with_pd, "файлов с ПДн", ""],
-      [s.persons, "субъектов ПДн (оценка)", ""],
-      [s.findings, "найдено значений", ""],
-      [s.violations, "нарушений Положения", s.violations ? "bad" : ""],
-      [s.expired, "истёк срок хранения", s.expired ? "bad" : ""],
-      [s.unread, "файлов не прочитано", s.unread ? "warn" : ""],
+      [s.files_with_pd, T.card_files, ""],
+      [s.persons, T.card_persons, ""],
+      [s.findings, T.card_findings, ""],
+      [s.violations, T.card_violations, s.violations ? "bad" : ""],
+      [s.expired, T.card_expired, s.expired ? "bad" : ""],
+      [s.unread, T.card_unread, s.unread ? "warn" : ""],
     ];
     $("cards").innerHTML = cards
       .map((c) => '<div class="card ' + c[2] + '"><b>' + nf.format(c[0]) + "</b><span>" + esc(c[1]) + "</span></div>")
@@ -127,7 +132,7 @@
   // ---- charts (inline SVG) ----------------------------------------------------------------
   function bars(el, items, color, onPick) {
     if (!items.length) {
-      el.innerHTML = '<div class="none">нет данных</div>';
+      el.innerHTML = '<div class="none">' + esc(T.no_data) + "</div>";
       return;
     }
     const W = 560, LABEL = 250, H = 22, top = 4;
@@ -152,19 +157,19 @@
 
   function trendChart(el, rows) {
     if (!rows.length) {
-      el.innerHTML = '<div class="none">нет завершённых сканирований</div>';
+      el.innerHTML = '<div class="none">' + esc(T.no_scans) + "</div>";
       return;
     }
-    const W = 520, H = 180, L = 44, R = 12, T = 10, B = 34;
+    const W = 520, H = 180, L = 44, R = 12, TOP = 10, B = 34;
     const series = [
-      ["files_with_pd", "#1f6fb2", "файлы с ПДн"],
-      ["violations", "#b3261e", "нарушения"],
-      ["new", "#e08a00", "новое"],
+      ["files_with_pd", "#1f6fb2", T.series_files],
+      ["violations", "#b3261e", T.series_violations],
+      ["new", "#e08a00", T.series_new],
     ];
     let max = 1;
     for (const r of rows) for (const s of series) max = Math.max(max, r[s[0]] || 0);
     const x = (i) => (rows.length === 1 ? (L + W - R) / 2 : L + ((W - L - R) * i) / (rows.length - 1));
-    const y = (v) => T + (H - T - B) * (1 - v / max);
+    const y = (v) => TOP + (H - TOP - B) * (1 - v / max);
     let svg = '<svg viewBox="0 0 ' + W + " " + H + '" role="img">';
     for (let k = 0; k <= 4; k++) {
       const v = Math.round((max * k) / 4);
@@ -174,7 +179,7 @@
     const step = Math.max(1, Math.ceil(rows.length / 6));
     rows.forEach((r, i) => {
       if (i % step === 0 || i === rows.length - 1)
-        svg += '<text class="v" x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="' + (rows.length > 1 && i === rows.length - 1 ? "end" : rows.length > 1 && i === 0 ? "start" : "middle") + '">' + "№" + r.scan + " " + esc(ruDate(r.date).slice(0, 5)) + "</text>";
+        svg += '<text class="v" x="' + x(i) + '" y="' + (H - B + 16) + '" text-anchor="' + (rows.length > 1 && i === rows.length - 1 ? "end" : rows.length > 1 && i === 0 ? "start" : "middle") + '">' + esc(tr(T.scan_no, { n: r.scan })) + " " + esc(ruDate(r.date).slice(0, 5)) + "</text>";
     });
     for (const s of series) {
       const pts = [];
@@ -184,7 +189,7 @@
       if (pts.length > 1) svg += '<polyline fill="none" stroke="' + s[1] + '" stroke-width="2" points="' + pts.join(" ") + '"></polyline>';
       rows.forEach((r, i) => {
         if (r[s[0]] == null) return;
-        svg += '<circle cx="' + x(i) + '" cy="' + y(r[s[0]] || 0) + '" r="3" fill="' + s[1] + '"><title>' + esc(s[2]) + ", сканирование №" + r.scan + ": " + (r[s[0]] || 0) + "</title></circle>";
+        svg += '<circle cx="' + x(i) + '" cy="' + y(r[s[0]] || 0) + '" r="3" fill="' + s[1] + '"><title>' + esc(tr(T.point, { series: s[2], n: r.scan, v: r[s[0]] || 0 })) + "</title></circle>";
       });
     }
     svg += "</svg>";
@@ -215,11 +220,11 @@
       owners.add(f.o);
     }
     const coll = new Intl.Collator("ru");
-    options("f-entity", [["", "Все виды данных"]], [...usedEnt].map((i) => [String(i), ENT[i]]).sort((a, b) => coll.compare(a[1], b[1])));
-    options("f-folder", [["", "Все папки"]], [...folders].sort(coll.compare).map((d) => [d, d]));
-    options("f-rule", [["", "Любые нарушения"], ["any", "Есть нарушения"], ["none", "Без нарушений"]], [...usedRule].map((i) => [String(i), RULE[i]]));
-    options("f-owner", [["", "Все владельцы"]], [...owners].sort(coll.compare).map((o) => [o, o || "(не указан)"]));
-    options("f-state", [["", "Любой статус"]], STATE.map((s, i) => [String(i), s]));
+    options("f-entity", [["", T.all_entities]], [...usedEnt].map((i) => [String(i), ENT[i]]).sort((a, b) => coll.compare(a[1], b[1])));
+    options("f-folder", [["", T.all_folders]], [...folders].sort(coll.compare).map((d) => [d, d]));
+    options("f-rule", [["", T.any_rule], ["any", T.has_violations], ["none", T.no_violations]], [...usedRule].map((i) => [String(i), RULE[i]]));
+    options("f-owner", [["", T.all_owners]], [...owners].sort(coll.compare).map((o) => [o, o || T.no_owner]));
+    options("f-state", [["", T.any_state]], STATE.map((s, i) => [String(i), s]));
     let timer = 0;
     $("q").addEventListener("input", () => {
       clearTimeout(timer);
@@ -240,16 +245,16 @@
 
   // ---- table ---------------------------------------------------------------------------------
   const COLS = [
-    ["Файл", (f) => f.r, (f) => '<span class="dir">' + esc(f._dir) + "</span>" + esc(f._name), (f) => f.p],
-    ["Папка", (f) => f.d, (f) => esc(f.d)],
-    ["Виды ПДн", (f) => f._ents, (f) => esc(f._ents)],
-    ["Знач.", (f) => f._nv, (f) => nf.format(f._nv), null, "num"],
-    ["Субъ.", (f) => f.n, (f) => nf.format(f.n), null, "num"],
-    ["Владелец", (f) => f.o, (f) => esc(f.o)],
-    ["Изменён", (f) => f.t, (f) => ruDate(f.t)],
-    ["Нарушения", (f) => f._rules, (f) => '<span class="viol">' + esc(f._rules) + "</span>"],
-    ["Хранить до", (f) => f.dl || "9999", (f) => '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + "</span>"],
-    ["Статус", (f) => f.st, (f) => '<span class="pill s-' + STATE_CODE[f.st] + '">' + esc(STATE[f.st]) + "</span>"],
+    [T.col_file, (f) => f.r, (f) => '<span class="dir">' + esc(f._dir) + "</span>" + esc(f._name), (f) => f.p],
+    [T.col_folder, (f) => f.d, (f) => esc(f.d)],
+    [T.col_entities, (f) => f._ents, (f) => esc(f._ents)],
+    [T.col_values, (f) => f._nv, (f) => nf.format(f._nv), null, "num"],
+    [T.col_persons, (f) => f.n, (f) => nf.format(f.n), null, "num"],
+    [T.col_owner, (f) => f.o, (f) => esc(f.o)],
+    [T.col_modified, (f) => f.t, (f) => ruDate(f.t)],
+    [T.col_violations, (f) => f._rules, (f) => '<span class="viol">' + esc(f._rules) + "</span>"],
+    [T.col_deadline, (f) => f.dl || "9999", (f) => '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + "</span>"],
+    [T.col_state, (f) => f.st, (f) => '<span class="pill s-' + STATE_CODE[f.st] + '">' + esc(STATE[f.st]) + "</span>"],
   ];
   let view = FILES.map((_, i) => i);
   let sortCol = -1, sortDir = 1, selected = -1;
@@ -310,10 +315,10 @@
     const body = $("gbody"), rows = $("grows");
     rows.style.height = view.length * ROW_H + "px";
     const count = $("count");
-    count.textContent = "Показано файлов: " + nf.format(view.length) + " из " + nf.format(FILES.length);
+    count.textContent = tr(T.shown, { n: nf.format(view.length), total: nf.format(FILES.length) });
     count.dataset.count = view.length;
     if (!view.length) {
-      rows.innerHTML = '<div class="empty">Нет файлов, подходящих под условия отбора</div>';
+      rows.innerHTML = '<div class="empty">' + esc(T.no_match) + "</div>";
       lastStart = -1;
       return;
     }
@@ -332,6 +337,9 @@
   }
 
   // ---- the file card ----------------------------------------------------------------------------
+  function th(names) {
+    return names.map((n) => "<th>" + esc(n) + "</th>").join("");
+  }
   function shellQuote(s) {
     return "'" + s.replace(/'/g, "'\\''") + "'";
   }
@@ -341,33 +349,33 @@
     selected = i;
     render(true);
     const kv = [
-      ["Путь", esc(f.p)],
-      ["Владелец", esc(f.o)],
-      ["Группа", esc(f.g)],
-      ["Права", esc(f.m)],
-      ["Размер", size(f.s)],
-      ["Тип содержимого", esc(f.c)],
-      ["Изменён", ruDate(f.t)],
-      ["Прочитан", ruDate(f.l)],
-      ["Субъектов (оценка)", nf.format(f.n)],
-      ["Правило хранения", esc(f.rr || "—") + (f.rc && f.rr.indexOf(f.rc) < 0 ? " (" + esc(f.rc) + ")" : "")],
-      ["Хранить до", f.dl ? '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + (f._exp ? " — срок истёк" : "") + "</span>" : "—"],
-      ["Статус разбора", '<span class="pill s-' + STATE_CODE[f.st] + '">' + esc(STATE[f.st]) + "</span>" + (f.rs ? " " + esc(f.rs) : "")],
+      [T.k_path, esc(f.p)],
+      [T.col_owner, esc(f.o)],
+      [T.k_group, esc(f.g)],
+      [T.k_mode, esc(f.m)],
+      [T.k_size, size(f.s)],
+      [T.k_type, esc(f.c)],
+      [T.col_modified, ruDate(f.t)],
+      [T.k_read, ruDate(f.l)],
+      [T.k_persons, nf.format(f.n)],
+      [T.k_rule, esc(f.rr || "—") + (f.rc && f.rr.indexOf(f.rc) < 0 ? " (" + esc(f.rc) + ")" : "")],
+      [T.col_deadline, f.dl ? '<span class="' + (f._exp ? "exp" : f._soon ? "soon" : "") + '">' + ruDate(f.dl) + (f._exp ? esc(T.expired_suffix) : "") + "</span>" : "—"],
+      [T.state_label, '<span class="pill s-' + STATE_CODE[f.st] + '">' + esc(STATE[f.st]) + "</span>" + (f.rs ? " " + esc(f.rs) : "")],
     ];
-    let h = "<h3>" + esc(f._name) + "</h3><dl class=\"kv\">" + kv.map((p) => "<dt>" + p[0] + "</dt><dd>" + p[1] + "</dd>").join("") + "</dl>";
+    let h = "<h3>" + esc(f._name) + "</h3><dl class=\"kv\">" + kv.map((p) => "<dt>" + esc(p[0]) + "</dt><dd>" + p[1] + "</dd>").join("") + "</dl>";
     if (f.v.length) {
-      h += "<h4>Нарушения</h4><table class=\"t\"><tr><th>Нарушение</th><th>Пункт</th><th>Подробности</th><th>Статус</th></tr>";
+      h += "<h4>" + esc(T.h_violations) + '</h4><table class="t"><tr>' + th([T.th_violation, T.th_clause, T.th_details, T.col_state]) + "</tr>";
       for (const v of f.v)
         h += "<tr><td>" + esc(RULE[v[0]]) + "</td><td>" + esc(v[1]) + "</td><td>" + esc(v[3]) + '</td><td><span class="pill s-' + STATE_CODE[v[4]] + '">' + esc(STATE[v[4]]) + "</span></td></tr>";
       h += "</table>";
     }
-    h += "<h4>Найденные данные (" + nf.format(f.f.length) + ")</h4><table class=\"t\"><tr><th>Вид</th><th>Значение</th><th>Раз</th><th>Где</th><th>Статус</th></tr>";
+    h += "<h4>" + esc(tr(T.h_findings, { n: nf.format(f.f.length) })) + '</h4><table class="t"><tr>' + th([T.th_kind, T.th_value, T.th_times, T.th_where, T.col_state]) + "</tr>";
     for (const g of f.f.slice(0, MAX_FINDINGS))
       h += "<tr><td>" + esc(ENT[g[0]]) + '</td><td class="mask">' + esc(g[1]) + "</td><td>" + g[2] + "</td><td>" + esc(g[4] ? g[4] + ": " + g[3] : g[3]) + '</td><td><span class="pill s-' + STATE_CODE[g[5] || 0] + '">' + esc(STATE[g[5] || 0]) + "</span>" + (g[6] ? " " + esc(g[6]) : "") + "</td></tr>";
     h += "</table>";
-    if (f.f.length > MAX_FINDINGS) h += "<p>… и ещё " + nf.format(f.f.length - MAX_FINDINGS) + " (полный список: pdscan report --format xlsx)</p>";
-    if (f.er.length) h += "<h4>Прочитан не полностью</h4><ul>" + f.er.map((e) => "<li>" + esc(e) + "</li>").join("") + "</ul>";
-    h += "<h4>Отметить</h4><p><code>pdscan triage --path " + esc(shellQuote(f.p)) + ' --file --state accepted --reason "…"</code></p>';
+    if (f.f.length > MAX_FINDINGS) h += "<p>" + esc(tr(T.more, { n: nf.format(f.f.length - MAX_FINDINGS) })) + "</p>";
+    if (f.er.length) h += "<h4>" + esc(T.partly_read) + "</h4><ul>" + f.er.map((e) => "<li>" + esc(e) + "</li>").join("") + "</ul>";
+    h += "<h4>" + esc(T.h_mark) + "</h4><p><code>pdscan triage --path " + esc(shellQuote(f.p)) + ' --file --state accepted --reason "…"</code></p>';
     $("card").innerHTML = h;
     $("drawer").hidden = false;
   }
@@ -379,7 +387,7 @@
 
   function renderUnread() {
     if (!D.unread.length) return;
-    let h = "<details><summary><b>Не удалось прочитать файлов: " + nf.format(D.unread.length) + "</b> (могут содержать ПДн)</summary><table class=\"t\"><tr><th>Файл</th><th>Причина</th></tr>";
+    let h = "<details><summary><b>" + esc(tr(T.unread, { n: nf.format(D.unread.length) })) + "</b>" + esc(T.unread_note) + '</summary><table class="t"><tr>' + th([T.col_file, T.th_reason]) + "</tr>";
     for (const u of D.unread.slice(0, 2000)) h += "<tr><td>" + esc(u[0]) + "</td><td>" + esc(u[1]) + "</td></tr>";
     $("unread").innerHTML = h + "</table></details>";
   }
