@@ -100,9 +100,9 @@ def _header_cells(context: str) -> tuple[bool, ...]:
     return tuple(bool(_HDR_RE.search(h)) for h in context.split("\t")) if context else ()
 
 
-def _dates(text: str):
-    """(match, start) of date-like strings not glued to other digits ("112.03.1985")."""
-    for m in _DATE_RE.finditer(text):
+def _dates(text: str, pos: int = 0):
+    """(match, start) of date-like strings not glued to other digits ("112.03.1985"), from ``pos``."""
+    for m in _DATE_RE.finditer(text, pos):
         s = m.start()
         if s > 0:
             prev = text[s - 1]
@@ -133,6 +133,7 @@ _CUE_LITERALS = (
     "dob",
     "born",
 )
+_CUE_LITERAL_SET = frozenset(_CUE_LITERALS)
 
 
 _HEADER_LINE_RE = re.compile(
@@ -181,47 +182,215 @@ def _has_cue(text: str) -> bool:
     return any(c in text for c in _CUE_LITERALS)
 
 
+def _judge(
+    text: str, m: re.Match, start: int, gap_start: int, hdr: tuple[bool, ...], header_end: int, today: dt.date
+) -> Detection | None:
+    """The birth date that the date match ``m`` (at ``start``) is, or None; ``gap_start`` is where
+    the text it may take a cue from begins."""
+    end = m.end()
+    # The cues first, the calendar after: most dates in a text are no one's birth date.
+    birth = m.group("yr") is not None  # the look-ahead already demanded "г.р."
+    if not birth and hdr:
+        col = text.count("\t", 0, start)
+        birth = col < len(hdr) and hdr[col]
+    if not birth:
+        birth = bool(_CUE_AFTER.match(text, end, min(len(text), end + 25)))
+    if not birth:
+        gap = text[gap_start:start]
+        if _may_hold_cue(gap):
+            cues = list(_CUE_BEFORE.finditer(gap))
+            birth = bool(cues) and not _NEGATIVE_AFTER_CUE.search(gap, cues[-1].end())
+    if not birth and not 0 <= header_end < start:
+        return None
+    parsed = _to_date(m, today)
+    if parsed is None:
+        return None
+    norm, kind = parsed
+    score = SCORE if kind == "date" else SCORE_YEAR
+    if not birth and 0 <= header_end < start and int(norm[:4]) <= today.year - _MIN_AGE:
+        # Rows under a "Дата рождения" column header that lost its cells (PDF, plain text).
+        birth = not _NEGATIVE_AFTER_CUE.search(text, max(header_end, start - 25), start)
+        score = SCORE_YEAR
+    return Detection(ENTITY, start, end, norm, score) if birth else None
+
+
+def _gap_start(text: str, start: int, prev_end: int) -> int:
+    """Where the text before a date that may hold its cue begins: _WINDOW characters back, not
+    past the previous date, never cutting a word in two ("АЛЕКСАНДР" must not read as "ДР")."""
+    gap_start = max(prev_end, start - _WINDOW)
+    while gap_start > prev_end and text[gap_start - 1].isalnum():
+        gap_start -= 1
+    return gap_start
+
+
+def _find_all(text: str, hdr: tuple[bool, ...], header_end: int, today: dt.date) -> list[Detection]:
+    """Every date of the text judged in turn: for table rows and texts under a header line."""
+    out: list[Detection] = []
+    prev_end = 0
+    for m, start in _dates(text):
+        d = _judge(text, m, start, _gap_start(text, start, prev_end), hdr, header_end, today)
+        prev_end = m.end()
+        if d is not None:
+            out.append(d)
+    return out
+
+
+# Letters and signs between the end of a year and an after-cue's "р."/"рожд" ("1985 года рождения").
+_AFTER_PREFIX = frozenset(" \u00a0.года")
+# Characters no date match holds (_DATE_RE takes only digits, letters, "./-»" and spaces): the
+# scan of the whole text never runs across one, so a scan that starts right after one finds the
+# same dates from there on as the scan of the whole text does.
+_SYNC_CHARS = (",", "\n", ":", ";", "(", ")", "«", '"')
+_DATE_CHARS = frozenset("./-»\u00a0 ")
+_SYNC_REACH = 200
+
+
+def _sync_before(text: str, pos: int, floor: int) -> int:
+    """A position in [floor, pos] that a scan for dates may start from: right after a character no
+    date holds, or ``floor`` itself when there is none."""
+    lo = max(floor, pos - _SYNC_REACH)
+    q = max(text.rfind(c, lo, pos) for c in _SYNC_CHARS) + 1
+    if q > lo:
+        return q
+    pos = lo  # none of the usual ones near: walk back over the text, one character at a time
+    while pos > floor:
+        c = text[pos - 1]
+        if not c.isalnum() and c not in _DATE_CHARS:
+            break
+        pos -= 1
+    return pos
+
+
+# Every cue holds one of the _CUE_HINTS in some letter case. Each regex starts with a literal
+# (the regex engine then skips to it fast, unlike a case-blind scan or text.lower()) and finds
+# every place of its hint; (regex, hint start, hint end) offsets from the match.
+_HINT_RES = (
+    (re.compile(r"\.(?<=[рР]\.)"), -1, 0),  # р.
+    (re.compile(r"ж(?<=[рР][оО]ж)[дД]"), -2, 0),  # рожд
+    (re.compile(r"Ж(?<=[рР][оО]Ж)[дД]"), -2, 0),
+    (re.compile(r"л(?<=[рР][оО][дД][иИ]л)"), -4, 0),  # родил
+    (re.compile(r"Л(?<=[рР][оО][дД][иИ]Л)"), -4, 0),
+    (re.compile(r"/(?<=[дД]/)[рР]"), -1, 0),  # д/р
+)
+# The Latin hints meet at "b": "dob", "birth", "born" (and "doborn" holds two).
+_LATIN_HINT_RES = (
+    re.compile(r"b(?:(?<=[dD][oO]b)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))"),
+    re.compile(r"B(?:(?<=[dD][oO]B)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))"),
+)
+
+
+def _hints(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every hint, in any letter case: the places of ``text.lower()`` where one of
+    _CUE_HINTS stands (the caller has ruled out _CUE_ODD, so lower() keeps every offset)."""
+    out = []
+    for rx, lo, hi in _HINT_RES:
+        out += [(m.start() + lo, m.end() + hi) for m in rx.finditer(text)]
+    for rx in _LATIN_HINT_RES:
+        for m in rx.finditer(text):
+            b = m.start()
+            if b >= 2 and text[b - 2 : b + 1].lower() == "dob":
+                out.append((b - 2, b + 1))
+            word = text[b : b + 5].lower()
+            if word == "birth":
+                out.append((b, b + 5))
+            elif word[:4] == "born":
+                out.append((b, b + 4))
+    return out
+
+
+def _cue_spans(text: str, hints: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merged position ranges that hold the start of every date a cue before it may mark (the
+    hint within _WINDOW characters, or across a word that reaches there) and the end of every
+    date a cue after it may mark ("г.р." right after, "года рождения" within 25 characters)."""
+    n = len(text)
+    spans: list[tuple[int, int]] = []
+    for h, he in hints:
+        run = he
+        while run < n and text[run].isalnum():
+            run += 1
+        # A before-cue inside [gap_start, start): start - _WINDOW lies before the hint or in the
+        # word that holds it (the gap is widened to whole words).
+        hi = run + _WINDOW
+        # An after-cue at the date's end: within 25 characters, or past spaces and "г."/"года".
+        lo = h
+        while lo > 0 and text[lo - 1] in _AFTER_PREFIX:
+            lo -= 1
+        spans.append((min(lo, he - 25), hi))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _find_near_cues(text: str, hints: list[tuple[int, int]], today: dt.date) -> list[Detection]:
+    """The same detections as _find_all with no table header, but the date regex runs only near
+    cue words (most of a long text is far from any). Exact: a scan starts at a position the
+    whole-text scan also starts a match attempt from (_sync_before), at least _WINDOW characters
+    before the first date it judges, so the gap and the previous date's end come out the same."""
+    out: list[Detection] = []
+    done = -1  # start of the last date judged
+    frontier = 0  # the current scan has found every date that starts before this
+    it = None
+    pending: tuple[re.Match, int] | None = None
+    scan_from = 0
+    prev_end = 0
+    for lo, hi in _cue_spans(text, hints):
+        # Dates that may be judged start at lo - (their length) at the earliest; a scan from a sync
+        # point finds every date that ends after it.
+        q = _sync_before(text, max(0, lo - _WINDOW - 1), frontier if it is not None else 0)
+        if it is None or q > frontier:
+            it, pending, scan_from, prev_end = _dates(text, q), None, q, 0
+        while True:
+            if pending is None:
+                pending = next(it, None)
+                if pending is None:
+                    frontier = len(text) + 1
+                    break
+            m, start = pending
+            if start > hi:
+                frontier = start
+                break
+            pending = None
+            frontier = m.end()
+            if m.end() >= lo and start > done:
+                if scan_from > 0 and start - _WINDOW < scan_from:
+                    # A long date right at the scan's start: judge it from an earlier sync point.
+                    q = _sync_before(text, max(0, start - _WINDOW - 1), 0)
+                    it, scan_from, prev_end = _dates(text, q), q, 0
+                    continue
+                done = start
+                d = _judge(text, m, start, _gap_start(text, start, prev_end), (), -1, today)
+                if d is not None:
+                    out.append(d)
+            prev_end = m.end()
+        if pending is None and frontier > len(text):
+            break
+    return out
+
+
 def find(text: str, context: str = "") -> list[Detection]:
     """Birth dates in text; ``context`` is a table header (cells joined by tabs) when the text is a row."""
-    out: list[Detection] = []
     hdr = _header_cells(context) if "\t" in text else ()
-    if not any(hdr) and not _has_cue(text):
-        return out
-    prev_end = 0
     today = dt.date.today()
-    header_end = _header_line_end(text) if not hdr else -1
-    for m, start in _dates(text):
-        end = m.end()
-        gap_start = max(prev_end, start - _WINDOW)
-        while gap_start > prev_end and text[gap_start - 1].isalnum():
-            gap_start -= 1  # never cut a word in two: "АЛЕКСАНДР" must not read as "ДР"
-        prev_end = end
-        # The cues first, the calendar after: most dates in a text are no one's birth date.
-        birth = m.group("yr") is not None  # the look-ahead already demanded "г.р."
-        if not birth and hdr:
-            col = text.count("\t", 0, start)
-            birth = col < len(hdr) and hdr[col]
-        if not birth:
-            birth = bool(_CUE_AFTER.match(text, end, min(len(text), end + 25)))
-        if not birth:
-            gap = text[gap_start:start]
-            if _may_hold_cue(gap):
-                cues = list(_CUE_BEFORE.finditer(gap))
-                birth = bool(cues) and not _NEGATIVE_AFTER_CUE.search(gap, cues[-1].end())
-        if not birth and not 0 <= header_end < start:
-            continue
-        parsed = _to_date(m, today)
-        if parsed is None:
-            continue
-        norm, kind = parsed
-        score = SCORE if kind == "date" else SCORE_YEAR
-        if not birth and 0 <= header_end < start and int(norm[:4]) <= today.year - _MIN_AGE:
-            # Rows under a "Дата рождения" column header that lost its cells (PDF, plain text).
-            birth = not _NEGATIVE_AFTER_CUE.search(text, max(header_end, start - 25), start)
-            score = SCORE_YEAR
-        if birth:
-            out.append(Detection(ENTITY, start, end, norm, score))
-    return out
+    if any(hdr):
+        return _find_all(text, hdr, -1, today)
+    if any(c in text for c in _CUE_ODD):
+        if not _has_cue(text):
+            return []
+        return _find_all(text, hdr, _header_line_end(text), today)
+    hints = _hints(text)
+    if not any(text[h:e] in _CUE_LITERAL_SET for h, e in hints):
+        return []  # the same test as _has_cue: each literal is one hint in one letter case
+    # A header line holds "дата рождения" or "date of birth", so a "рожд" or "birth" hint.
+    if any(text[h:e].lower() in ("рожд", "birth") for h, e in hints):
+        header_end = _header_line_end(text)
+        if header_end >= 0:
+            return _find_all(text, hdr, header_end, today)
+    return _find_near_cues(text, hints, today)
 
 
 def mask(normalized: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from synth_ru import Gen
 
 from pdscan.model import Chunk
+from recognizers import birthdate
 from recognizers.birthdate import RuBirthDateRecognizer, detect_chunk, find, mask
 
 
@@ -93,3 +94,83 @@ def test_file_level_precision_recall():
     # The hook reads the column header from Chunk.context.
     row = Chunk(text="1\tИванов\t12.03.1985", location="row 2", context="№\tФамилия\tДата рождения")
     assert [d.normalized for d in detect_chunk(row)] == ["1985-03-12"]
+
+
+# -- long texts: the date regex runs only near cue words; the results must be the same as judging
+# every date of the text (birthdate._find_all, the path table rows and header lines take) --------
+
+
+def _reference(text: str) -> list[tuple[int, int, str, float]]:
+    if not birthdate._has_cue(text):
+        return []
+    today = dt.date.today()
+    found = birthdate._find_all(text, (), birthdate._header_line_end(text), today)
+    return [(d.start, d.end, d.normalized, d.score) for d in found]
+
+
+def _found(text: str) -> list[tuple[int, int, str, float]]:
+    return [(d.start, d.end, d.normalized, d.score) for d in find(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The cue word ends just inside the 60 characters before the date (and the gap takes
+        # whole words), or one character too far.
+        ("родился" + " " * 60 + "12.03.1985", ["1985-03-12"]),
+        ("родился" + " " * 61 + "12.03.1985", []),
+        # A long word reaching into the window carries its cue along (the gap never cuts a word).
+        ("рождения" + "а" * 80 + " 12.03.1985", ["1985-03-12"]),
+        # After-cues: "г.р." right after, "года рождения" past many spaces, in capitals.
+        ("Иванов, 12.03.1985г.р.", ["1985-03-12"]),
+        ("Иванов, 1985" + " " * 40 + "года рождения", ["1985"]),
+        ("ИВАНОВ, 12.03.1985 Г.Р.", ["1985-03-12"]),
+        # Another date between the cue and the date takes the cue.
+        ("родился 01.02.1980, 12.03.1985", ["1980-02-01"]),
+        # Cues in odd letter case and in English.
+        ("РоЖдЕнИе: 12.03.1985, д.р.", ["1985-03-12"]),
+        ("РоЖдЕнИе: 12.03.1985", []),  # no cue in the usual letter case anywhere: not looked at
+        ("Born 12.03.1985", []),  # no cue in the usual letter case anywhere: not looked at
+        ("DOB 12.03.1985; born 01.02.1980", ["1985-03-12", "1980-02-01"]),
+    ],
+)
+def test_cue_windows(text, expected):
+    assert births(text) == expected
+    assert _found(text) == _reference(text)
+
+
+def test_long_text_with_far_cues_matches_judging_every_date():
+    import random
+
+    from synth_pd import document_text, filler
+
+    rng = random.Random(11)
+    cues = [
+        "г.р.",
+        " года рождения",
+        "дата рождения: ",
+        "родилась ",
+        "д.р. ",
+        "Д/Р: ",
+        "DOB ",
+        "(дата рождения)",
+    ]
+    dates = ["12.03.1985", "1985", "12 марта 1985", "«5» мая 1990 года", "1985-07-14", "31.12.79"]
+    parts = []
+    for _ in range(300):
+        parts.append(filler(rng, rng.randint(0, 400)))
+        parts.append(rng.choice(dates) + rng.choice(["", " "]) + rng.choice(cues))
+        parts.append(rng.choice(cues) + rng.choice(["", " ", ", "]) + rng.choice(dates))
+        if rng.random() < 0.1:
+            parts.append(document_text(rng)[0])
+    text = " ".join(parts)
+    assert birthdate._header_line_end(text) == -1  # so find() takes the path near cues
+    got = _found(text)
+    assert len(got) > 300
+    assert got == _reference(text)
+    # Blocks as the text extractor cuts them, and a text with no usual sync characters.
+    for i in range(0, len(text), 5000):
+        block = text[i : i + 5000]
+        assert _found(block) == _reference(block)
+    bare = "".join(c for c in text[:20000] if c not in ',\n:;()«"')
+    assert _found(bare) == _reference(bare)
