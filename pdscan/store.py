@@ -12,20 +12,27 @@ that comes and goes between two complete scans leaves no trace in the diff.
 Crash safety. Results are committed in small batches (one transaction each); a kill -9 loses at
 most the last uncommitted batch, whose files are simply read again next time. A scan row left
 "running" by a dead process is marked "interrupted" by the next scan, which holds the lock.
+
+One writer at a time (a flock on DB.lock). A scan holds it from begin to finish. A watch session
+(role "watch") takes it only while it writes a batch, so the nightly scan and `pdscan watch` can
+share one store: the scan waits up to WAIT_FOR_WATCH for the watch's batch, and the watch keeps
+its results in memory while a scan runs and writes them when the scan has finished.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import socket
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +42,15 @@ import pdscan
 from pdscan.migrations import MIGRATIONS
 from pdscan.model import INFO_RULES, FileRef, FileResult, Finding, Violation
 
+log = logging.getLogger(__name__)
+
 # Files recorded per transaction, and the longest a batch stays open (seconds).
 BATCH_FILES = 500
 BATCH_SECONDS = 1.0
+# How long a scan waits for a watch session's batch to be written (a watch holds the lock for
+# about BATCH_SECONDS at a time; its start-up catch-up, a whole scan, may hold it longer).
+WAIT_FOR_WATCH = 120.0
+LOCK_POLL = 0.2
 HIDDEN_STATES = ("false_positive", "accepted")
 
 
@@ -194,6 +207,10 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._migrate()
         self._lock_fd: int | None = None
+        # "watch": a watch session takes the lock per batch and waits for scans (see the module doc).
+        self.role = "scan"
+        self.should_stop: Callable[[], bool] = lambda: False  # ends a watch's wait for the lock
+        self._shared = False  # in a watch session: the lock is held only while a batch is written
         self.scan_id: int | None = None
         self.baseline: int = 0
         self._in_tx = False
@@ -248,26 +265,57 @@ class Store:
     # ---- lock -----------------------------------------------------------------------------------
 
     def lock(self) -> None:
-        """Take the writer lock (a flock on DB.lock), or raise StoreLocked with a clear message."""
+        """Take the writer lock (a flock on DB.lock), or raise StoreLocked with a clear message.
+
+        Held by another scan: refused at once. Held by a watch: waited for, up to WAIT_FOR_WATCH
+        (with a mark in DB.lock.wait, so the watch lets the scan go first). This store is a watch's:
+        waits for as long as a scan runs, until ``should_stop()``.
+        """
         if self._lock_fd is not None:
             return
-        lock_path = str(self.path) + ".lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        since, told, marked = time.monotonic(), False, False
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            while True:
+                if not (self.role == "watch" and _scan_waiting(self.path)):
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except OSError as e:
+                        if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                            raise
+                pid, _, role = os.pread(fd, 64, 0).decode(errors="replace").strip().partition(" ")
+                if self.role == "watch":
+                    limit = None
+                else:  # the holder writes "pid role" just after it takes the lock: give it a moment
+                    limit = WAIT_FOR_WATCH if role == "watch" else (0.0 if pid else 1.0)
+                if (limit is not None and time.monotonic() - since >= limit) or self.should_stop():
+                    who = f" (процесс {pid})" if pid else ""
+                    raise StoreLocked(
+                        f"база {self.path} занята другим сканированием{who}; "
+                        "дождитесь его окончания или укажите другую базу (--db)"
+                    )
+                if role == "watch" and not marked:
+                    _write_private(f"{self.path}.lock.wait", str(os.getpid()))
+                    marked = True
+                if not told and (self.role == "watch" or role == "watch"):
+                    log.info("база %s занята (процесс %s), ждём", self.path, pid or "?")
+                    told = True
+                time.sleep(LOCK_POLL)
+        except BaseException:
             os.close(fd)
-            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                who = f" (процесс {holder})" if holder else ""
-                raise StoreLocked(
-                    f"база {self.path} занята другим сканированием{who}; "
-                    "дождитесь его окончания или укажите другую базу (--db)"
-                ) from None
             raise
+        finally:
+            if marked:
+                with contextlib.suppress(OSError):
+                    os.unlink(f"{self.path}.lock.wait")
         os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {self.role}".encode(), 0)
         self._lock_fd = fd
+        if self._shared:
+            # Another process may have written since this session's last batch: drop what is cached.
+            self._reused.clear()
+            self._dir, self._last_dir, self._dir_rows = None, None, {}
 
     def unlock(self) -> None:
         if self._lock_fd is not None:
@@ -278,6 +326,8 @@ class Store:
 
     def _tx(self) -> None:
         if not self._in_tx:
+            if self._shared:
+                self.lock()
             self.conn.execute("BEGIN IMMEDIATE")
             self._in_tx = True
             self._batch_t = time.monotonic()
@@ -294,6 +344,8 @@ class Store:
             self.conn.execute("COMMIT")
             self._in_tx = False
             self._batch_n = 0
+        if self._shared:
+            self.unlock()
 
     def _maybe_commit(self) -> None:
         self._batch_n += 1
@@ -316,11 +368,18 @@ class Store:
         self.policy_version = getattr(options, "policy_version", "") or ""
         c = self.conn
         self._tx()
-        # We hold the lock, so any scan still "running" belongs to a process that died.
-        c.execute(
-            "UPDATE scans SET status='interrupted', finished_at=COALESCE(finished_at, ?) "
-            "WHERE status='running'",
-            (_now(),),
+        # We hold the lock, so a scan still "running" belongs to a process that died. A watch
+        # session holds the lock only while it writes: its row stays while its process lives.
+        host = socket.gethostname()
+        stale = [
+            (_now(), sid)
+            for sid, kind, pid, on in c.execute(
+                "SELECT id, kind, pid, host FROM scans WHERE status='running'"
+            )
+            if not (kind == "watch" and on == host and _alive(pid))
+        ]
+        c.executemany(
+            "UPDATE scans SET status='interrupted', finished_at=COALESCE(finished_at, ?) WHERE id=?", stale
         )
         row = c.execute(
             "SELECT max(id) FROM scans WHERE roots_key=? AND status='complete'", (roots_key,)
@@ -347,6 +406,7 @@ class Store:
         )
         self.scan_id = cur.lastrowid
         self._carry_over()
+        self._shared = kind == "watch" and self.role == "watch"
         self._commit()
         self._reused.clear()
         self._dir, self._last_dir, self._dir_rows = None, None, {}
@@ -804,6 +864,7 @@ class Store:
             self._reused.clear()
             self._dir, self._last_dir, self._dir_rows = None, None, {}
             self._seen = []
+            self._shared = False
             self.unlock()
 
     def _diff_counts(self) -> tuple[int, int, int]:
@@ -935,6 +996,34 @@ class Store:
             "actor=excluded.actor, created_at=excluded.created_at",
             (path, target, state, reason, actor, _now()),
         )
+
+
+def _scan_waiting(db: Path) -> bool:
+    """A scan of another live process waits for this store (its mark in DB.lock.wait)."""
+    try:
+        pid = int(Path(f"{db}.lock.wait").read_text().strip() or 0)
+    except (OSError, ValueError):
+        return False
+    return pid != os.getpid() and _alive(pid)
+
+
+def _write_private(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
+def _alive(pid: int | None) -> bool:
+    """Whether a process of this host still runs (a watch session's owner)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # another user's process
+    except (OSError, OverflowError):
+        return False  # no such process (or no valid pid)
+    return True
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:

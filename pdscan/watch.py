@@ -50,7 +50,7 @@ from pdscan.output import result_records
 from pdscan.pool import IDLE, run_pool
 from pdscan.scan import ScanOptions, Summary, has_personal_data, run_scan
 from pdscan.sources.local import WalkError, _ref
-from pdscan.store import StoreError
+from pdscan.store import StoreError, StoreLocked
 from pdscan.worker import WorkerConfig
 
 log = logging.getLogger("pdscan.watch")
@@ -635,6 +635,9 @@ class Watcher:
         try:
             # SQLite connections belong to the thread that opened them: open the store here.
             self.store = self.open_store()
+            # Writes take the store's lock batch by batch, waiting while a scheduled scan runs.
+            self.store.role = "watch"
+            self.store.should_stop = self.stopping.is_set
             for ev in self._smb_first.values():
                 # The first SMB pass is the baseline of what the catch-up covers: take it first.
                 while not ev.wait(0.2):
@@ -653,22 +656,33 @@ class Watcher:
         except _Stopped:
             pass
         except Exception as e:  # noqa: BLE001 — reported by run() to the CLI (exit 2)
-            if not isinstance(e, StoreError):
-                log.exception("наблюдение остановлено из-за ошибки")
-            self.failed = e
-            self.stopping.set()
+            if isinstance(e, StoreLocked) and self.stopping.is_set():
+                pass  # stopped while a scan held the store: what was not written is read next time
+            else:
+                if not isinstance(e, StoreError):
+                    log.exception("наблюдение остановлено из-за ошибки")
+                self.failed = e
+                self.stopping.set()
         finally:
             self.ready.set()
             if self.store is not None:
-                try:
-                    if self._in_session:
-                        self._end_session()
-                    self.store.close()
-                except Exception:  # noqa: BLE001
-                    log.exception("не удалось закрыть базу")
+                self._close_store()
+
+    def _close_store(self) -> None:
+        try:
+            if self._in_session:
+                self._end_session()
+        except StoreLocked:
+            log.warning("база занята сканированием: сессию наблюдения закроет следующее сканирование")
+        except Exception:  # noqa: BLE001
+            log.exception("не удалось закрыть сессию наблюдения")
+        try:
+            self.store.close()
+        except Exception:  # noqa: BLE001
+            log.exception("не удалось закрыть базу")
 
     def _begin_session(self) -> None:
-        """A 'watch' scan row that the records of this session belong to (and the store's lock)."""
+        """A 'watch' scan row that the records of this session belong to."""
         self.options.scan.as_of = dt.date.today()
         self.store.begin(self.roots, self.options.scan, kind="watch")
         self.session_summary = Summary()

@@ -11,6 +11,8 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import threading
+import time
 
 import pytest
 
@@ -420,3 +422,65 @@ def test_a_version_1_store_is_upgraded_in_place(tmp_path):
     assert rows(s, "SELECT last_read_scan FROM files") == [(1,)]
     assert rows(s, "SELECT meta_key != 0 FROM files") == [(1,)]
     s.close()
+
+
+def test_scan_and_watch_session_share_the_store(tmp_path, monkeypatch):
+    """A watch session holds the lock per batch: the nightly scan waits for a batch, not for the
+    watch to end; the watch's next batch waits for the scan; the live session is not 'interrupted'."""
+    import pdscan.store as store_module
+
+    monkeypatch.setattr(store_module, "WAIT_FOR_WATCH", 10.0)
+    path = tmp_path / "pd.db"
+    watch = Store(path)
+    watch.role = "watch"
+    watch.begin(["/share"], ScanOptions(), kind="watch")
+    watch.record(result(ref("/share/w1.txt"), snils()))  # a batch is open: the watch holds the lock
+    began, errors = threading.Event(), []
+
+    def nightly() -> None:
+        try:
+            s = Store(path)  # SQLite connections belong to their thread
+            s.begin(["/share"], ScanOptions())
+            began.set()
+            for name in ("w1.txt", "n1.txt"):
+                s.record(result(ref(f"/share/{name}")))
+            time.sleep(0.8)
+            s.finish(Summary(), True)
+            s.close()
+        except Exception as e:  # noqa: BLE001 — handed to the test thread
+            errors.append(e)
+            began.set()
+
+    t = threading.Thread(target=nightly)
+    t.start()
+    assert not began.wait(0.6)  # the watch's batch is not written yet
+    watch.flush()  # written: the lock is free between batches
+    assert began.wait(5) and errors == []
+    # The scan runs now: the watch's next write waits until it has finished.
+    watch.record(result(ref("/share/w2.txt"), snils(FP_B)))
+    assert rows(watch, "SELECT status FROM scans WHERE kind='scan'") == [("complete",)]
+    watch.flush()
+    t.join(5)
+    assert rows(watch, "SELECT status FROM scans WHERE kind='watch'") == [("running",)]
+    gone = dict(rows(watch, "SELECT path, gone FROM files"))
+    assert gone == {"/share/w1.txt": 0, "/share/n1.txt": 0, "/share/w2.txt": 0}
+    watch.finish(Summary(), False)
+    watch.close()
+
+
+def test_watch_lets_a_waiting_scan_go_first_and_stops_waiting_on_request(tmp_path):
+    path = tmp_path / "pd.db"
+    watch = Store(path)
+    watch.role = "watch"
+    stop = []
+    watch.should_stop = lambda: bool(stop)
+    # A scan of another live process waits for this store: a free lock is left to it.
+    (tmp_path / "pd.db.lock.wait").write_text(str(os.getppid()))
+    threading.Timer(0.5, lambda: stop.append(True)).start()
+    with pytest.raises(StoreLocked):
+        watch.lock()
+    # The mark of a process that is gone does not hold the watch back.
+    (tmp_path / "pd.db.lock.wait").write_text("999999999")
+    stop.clear()
+    watch.lock()
+    watch.close()

@@ -353,17 +353,71 @@ def test_network_mounts_are_polled():
     assert not needs_polling("/srv", MOUNTINFO)
 
 
-def test_store_held_by_another_scan_is_a_clear_error(pdscan_cmd, share):
+def test_watch_started_during_a_scan_waits_for_it_then_runs(pdscan_cmd, share):
     from pdscan.store import Store
 
     db = share.parent / "db.sqlite"
-    with Store(db) as other:
-        other.lock()  # as a running `pdscan scan` holds it
-        cmd = [*pdscan_cmd, "watch", str(share), "--db", str(db), "--ner", "off", "--no-ocr", "-j", "1"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2
-    assert "занята другим сканированием" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    (share / "Общая" / "до.txt").write_text(SNILS_TEXT, encoding="utf-8")
+    other = Store(db)
+    other.lock()  # as a running `pdscan scan` holds it
+    cmd = [*pdscan_cmd, "watch", str(share), "--db", str(db), "--ner", "off", "--no-ocr", "-j", "1"]
+    w = WatchProc(cmd)
+    try:
+        w.wait_for(lambda line: "занята" in line and "ждём" in line, timeout=30, what="log")
+        time.sleep(1.0)
+        assert w.proc.poll() is None  # still waiting, not failed
+        assert "готово" not in "\n".join(w.log)
+        other.close()  # the scan ends
+        w.wait_ready()
+        # Its start-up catch-up ran once the store was free: the file is recorded.
+        wait_store(db, lambda rows: str(share / "Общая" / "до.txt") in rows)
+    finally:
+        other.close()
+        assert w.stop() == 0
+    assert not any("Traceback" in x for x in w.log), "\n".join(w.log)
+
+
+def test_scheduled_scan_and_watch_share_one_store(pdscan_cmd, share):
+    """The nightly scan runs on the store a watch is using; the watch goes on recording after it."""
+    db = share.parent / "db.sqlite"
+    w = start(pdscan_cmd, share, [])
+    try:
+        first = share / "Общая" / "первый.txt"
+        first.write_text(SNILS_TEXT, encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("path") == str(first), timeout=15)
+        scan = subprocess.run(
+            [
+                *pdscan_cmd,
+                "scan",
+                str(share),
+                "--db",
+                str(db),
+                "--ner",
+                "off",
+                "--no-ocr",
+                "--format",
+                "jsonl",
+                "-q",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert scan.returncode == 1, scan.stderr  # personal data found, no error
+        assert f'"path": "{first}"' in scan.stdout or f'"path":"{first}"' in scan.stdout
+        second = share / "Общая" / "второй.txt"
+        second.write_text(SNILS_TEXT, encoding="utf-8")
+        w.wait_for(lambda x: x[1].get("path") == str(second), timeout=15)
+        wait_store(db, lambda rows: rows.get(str(second)) == 0 and rows.get(str(first)) == 0)
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            states = dict(c.execute("SELECT kind, status FROM scans WHERE kind IN ('watch', 'scan')"))
+            scan_kinds = [r[0] for r in c.execute("SELECT kind FROM scans WHERE status='complete'")]
+        # The scan did not take the live watch session for a dead one.
+        assert states.get("watch") == "running"
+        assert "scan" in scan_kinds
+    finally:
+        assert w.stop() == 0
+    assert not any("Traceback" in x for x in w.log), "\n".join(w.log)
 
 
 def test_alerts_config_file_and_hook_from_the_command_line(pdscan_cmd, share, tmp_path):
