@@ -124,6 +124,18 @@ class RetentionRule:
         return retention_deadline(local_date(mtime), self.years, self.count_from)
 
 
+def _listed(name: str, allowed: frozenset[str], windows: bool = False) -> bool:
+    """A local name as written. A Windows account (an NT ACE's name, "CORP\\buh") case-insensitively,
+    by its full name or, for a policy entry without a domain, by the name after the backslash."""
+    if name in allowed:
+        return True
+    if not windows and "\\" not in name:
+        return False
+    low = name.casefold()
+    bare = low.rpartition("\\")[2]
+    return any(n.casefold() == low or ("\\" not in n and n.casefold() == bare) for n in allowed)
+
+
 @dataclass(frozen=True)
 class AccessRule:
     allowed_users: frozenset[str] = frozenset()
@@ -136,14 +148,13 @@ class AccessRule:
         if not name or name.isdigit() or name == "*":
             return False  # a bare numeric id (deleted account) or "everyone" is never allowed
         if reader.kind == "owner":
-            return self.allow_owner or name in self.allowed_users
+            return self.allow_owner or _listed(name, self.allowed_users)
         if reader.kind == "acl_user":
-            return name in self.allowed_users
+            return _listed(name, self.allowed_users)
         if reader.kind in ("group", "acl_group"):
-            return name in self.allowed_groups
-        if reader.kind == "sid":  # NT ACE: a user or a group, names compare case-insensitively
-            low = name.casefold()
-            return any(low == n.casefold() for n in self.allowed_users | self.allowed_groups)
+            return _listed(name, self.allowed_groups)
+        if reader.kind == "sid":  # NT ACE: a user or a group
+            return _listed(name, self.allowed_users | self.allowed_groups, windows=True)
         return False  # "other"
 
     def excessive(self, readers: tuple[Reader, ...]) -> list[Reader]:

@@ -208,3 +208,26 @@ def test_non_utf8_name_acl_and_patterns(tmp_path):
     )
     vs = parse_policy(text).evaluate(result, dt.date(2026, 6, 1))
     assert [(v.rule, v.details["readers"][0]["name"]) for v in vs] == [("excessive_access", foreign_user())]
+
+
+def test_windows_accounts_match_by_full_or_bare_name():
+    """SMB readers come as "DOMAIN\\name": a policy entry without a domain matches any domain's
+    account of that name, one with a domain only that domain's; Windows names ignore case."""
+    readers = (
+        Reader("sid", "MACART\\Kadry", "ALLOW READ"),
+        Reader("sid", "FILESRV\\buh", "ALLOW READ"),
+        Reader("owner", "MACART\\Ivanova", "OWNER"),
+        Reader("group", "MACART\\Domain Admins", "GROUP"),
+    )
+    bare = AccessRule(
+        allowed_users=frozenset({"ivanova", "BUH"}), allowed_groups=frozenset({"kadry", "Domain Admins"})
+    )
+    assert bare.excessive(readers) == []
+    pinned = AccessRule(
+        allowed_users=frozenset({"OTHERDOM\\buh", "macart\\ivanova"}),
+        allowed_groups=frozenset({"MACART\\kadry", "MACART\\Domain Admins"}),
+    )
+    assert [r.name for r in pinned.excessive(readers)] == ["FILESRV\\buh"]  # another domain's buh
+    # Local names keep their exact spelling: "Ivanova" is not the local user "ivanova".
+    local = AccessRule(allowed_users=frozenset({"ivanova"}))
+    assert local.excessive((Reader("acl_user", "Ivanova", "r--"),)) == [Reader("acl_user", "Ivanova", "r--")]
