@@ -15,6 +15,18 @@ from store_helpers import Run, run_pdscan
 from pdscan.fingerprint import fingerprint
 from recognizers.snils import snils_check
 
+# The report tests' policy: two authorized places, a five-year archive (п. 3.6.2).
+AS_OF = dt.date(2026, 6, 1)
+POLICY = """version: 1
+authorized_locations: ["Кадры/**", "Архив/**"]
+retention:
+  - name: "Архив (п. 3.6.2)"
+    match: ["Архив/**"]
+    years: 5
+    count_from: next_year
+    clause: "п. 3.6.2"
+"""
+
 
 def snils(seed: int) -> str:
     """Eleven digits of a checksum-valid СНИЛС, different for each seed."""

@@ -15,22 +15,12 @@ from pathlib import Path
 
 import pytest
 from report_browser import chromium, network_log, requested_urls, synthetic_store, wait_rendered
-from report_helpers import cli, report_json, scan, snils, snils_form, write
+from report_helpers import AS_OF, POLICY, cli, report_json, scan, snils, snils_form, write
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()), reason="нет chromium"
 )
 
-AS_OF = dt.date(2026, 6, 1)
-POLICY = """version: 1
-authorized_locations: ["Кадры/**", "Архив/**"]
-retention:
-  - name: "Архив (п. 3.6.2)"
-    match: ["Архив/**"]
-    years: 5
-    count_from: next_year
-    clause: "п. 3.6.2"
-"""
 EVIL = "<img src=x onerror=\"document.title='pwned'\">.txt"
 
 

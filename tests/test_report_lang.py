@@ -17,22 +17,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
-from report_helpers import cli, scan, snils, snils_form, write
+from report_helpers import AS_OF, POLICY, cli, scan, snils, snils_form, write
 
 from pdscan.i18n import ENTITY_NAMES, REPORT_WORDS, RULE_NAMES, STATE_NAMES
 from pdscan.report.export import CSV_COLUMNS
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
-AS_OF = dt.date(2026, 6, 1)
-POLICY = """version: 1
-authorized_locations: ["Кадры/**", "Архив/**"]
-retention:
-  - name: "Архив (п. 3.6.2)"
-    match: ["Архив/**"]
-    years: 5
-    count_from: next_year
-    clause: "п. 3.6.2"
-"""
 EN_COLUMNS = ["File", "Folder", "Kinds of data", "Values", "Subj.", "Owner", "Modified", "Violations",
               "Keep until", "Status"]  # fmt: skip
 REPORT_DIR = Path(__file__).resolve().parent.parent / "pdscan" / "report"
