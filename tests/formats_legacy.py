@@ -231,8 +231,14 @@ def write_rtf(path: Path, paragraphs: Sequence[str], codepage: int = 1251) -> Pa
 
 
 def write_odt(
-    path: Path, paragraphs: Sequence[str], table: Sequence[Sequence[str]] = (), header: str = ""
+    path: Path,
+    paragraphs: Sequence[str],
+    table: Sequence[Sequence[str]] = (),
+    header: str = "",
+    pictures: Sequence[Path] = (),
 ) -> Path:
+    from odf.draw import Frame
+    from odf.draw import Image as DrawImage
     from odf.opendocument import OpenDocumentText
     from odf.style import Header, MasterPage, PageLayout
     from odf.table import Table, TableCell, TableColumn, TableRow
@@ -260,6 +266,12 @@ def write_odt(
                 tr.addElement(tc)
             t.addElement(tr)
         doc.text.addElement(t)
+    for picture in pictures:
+        frame = Frame(width="12cm", height="8cm", anchortype="paragraph")
+        frame.addElement(DrawImage(href=doc.addPicture(str(picture))))
+        holder = P()
+        holder.addElement(frame)
+        doc.text.addElement(holder)
     doc.save(str(path))
     return path
 

@@ -13,7 +13,7 @@ import pytest
 
 from pdscan.extract import ExtractContext, LimitExceeded, Limits, NoText, extract
 from pdscan.extract import image as ocr
-from tests.formats_legacy import render_page, write_image, write_image_pdf
+from tests.formats_legacy import render_page, write_image, write_image_pdf, write_odt
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 
@@ -285,8 +285,8 @@ def _scan_file(path: Path, limits: Limits):
     return FileScanner(WorkerConfig(limits=limits, ner="off")).scan(ref)
 
 
-def _office_with_pictures(tmp_path: Path) -> tuple[Path, Path]:
-    """A Word file and a workbook, each with a pasted passport scan and a small logo."""
+def _office_with_pictures(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A Word file, a workbook and an OpenDocument text, each with a passport scan and a small logo."""
     import docx
     import xlsxwriter
     from PIL import Image
@@ -307,27 +307,27 @@ def _office_with_pictures(tmp_path: Path) -> tuple[Path, Path]:
     ws.insert_image("A2", str(logo))
     ws.insert_image("D2", str(scan))
     wb.close()
-    return word, book
+    odt = write_odt(tmp_path / "копия паспорта.odt", ["Копия паспорта"], pictures=[logo, scan])
+    return word, book, odt
 
 
 def test_pictures_pasted_into_office_files_are_read(tmp_path: Path, private_cache: Path):
     from pdscan.fingerprint import fingerprint
 
-    word, book = _office_with_pictures(tmp_path)
-    for path, media in ((word, "word/media/"), (book, "xl/media/")):
+    word, book, odt = _office_with_pictures(tmp_path)
+    for path, media in ((word, "word/media/"), (book, "xl/media/"), (odt, "Pictures/")):
         res = _scan_file(path, Limits())
         assert res.errors == []
         passports = [f for f in res.findings if f.entity == "RU_PASSPORT"]
         assert [f.fingerprint for f in passports] == [fingerprint("RU_PASSPORT", "4506123456")]
         assert passports[0].member is not None and passports[0].member.startswith(media)
     # The logo is too small to hold a document: only the scan went to Tesseract (one cached text),
-    # and the workbook's copy of the same scan was served from the cache.
+    # and the other files' copies of the same scan were served from the cache.
     assert len([p for p in private_cache.rglob("*") if p.is_file()]) == 1
 
 
 def test_pictures_in_office_files_are_skipped_without_ocr(tmp_path: Path, private_cache: Path):
-    word, book = _office_with_pictures(tmp_path)
-    for path in (word, book):
+    for path in _office_with_pictures(tmp_path):
         res = _scan_file(path, Limits(ocr=False))
         assert res.errors == [] and res.findings == []
     assert not private_cache.exists() or not any(p.is_file() for p in private_cache.rglob("*"))

@@ -16,6 +16,7 @@ from pdscan.extract import register
 from pdscan.extract.archive import EntryTooBig, Guard, read_stream
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
 from pdscan.extract.legacy import sheet_chunks
+from pdscan.extract.office import pictures
 from pdscan.model import Chunk
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -160,6 +161,8 @@ def _text_like(data: bytes, ctx: ExtractContext, unit: str) -> Iterator[Chunk]:
         for chunk in _content_chunks(styles, ctx, unit):
             chunk.location = "header/footer"
             yield chunk
+    with _open(data) as zf:  # pictures pasted into the document (a scanned passport): OCR
+        yield from pictures(zf, "Pictures/", ctx)
 
 
 @register("application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.text-template")

@@ -455,7 +455,7 @@ def extract_docx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         ctx.check_deadline()
         yield from _docx_part(read_part(z, name, ctx), name, ctx, where)
     yield from _embedded(z, "word/embeddings/", ctx)
-    yield from _pictures(z, "word/media/", ctx)
+    yield from pictures(z, "word/media/", ctx)
     # altChunk parts: HTML/RTF/text pasted in whole (report generators use them); not in document.xml.
     yield from _embedded(z, "word/", ctx, _ALT_CHUNK)
 
@@ -492,7 +492,7 @@ def _embedded(
 PICTURE_MIN_SIDE = 300
 
 
-def _pictures(z: zipfile.ZipFile, prefix: str, ctx: ExtractContext) -> Iterator[Chunk]:
+def pictures(z: zipfile.ZipFile, prefix: str, ctx: ExtractContext) -> Iterator[Chunk]:
     if ctx.limits.ocr:
         yield from _embedded(z, prefix, ctx, accept=_page_like)
 
@@ -552,7 +552,7 @@ def extract_pptx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         where = f"slide {m.group(1)}" + (" notes" if m.re is _NOTES else "")
         yield from _slide(_parse(read_part(z, name, ctx), name), where, ctx)
     yield from _embedded(z, "ppt/embeddings/", ctx)
-    yield from _pictures(z, "ppt/media/", ctx)
+    yield from pictures(z, "ppt/media/", ctx)
 
 
 # ---- xlsx (and any workbook calamine reads) ----------------------------------------------------
@@ -643,7 +643,7 @@ def extract_xlsx(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     yield from extract_workbook(data, ctx, "xlsx")
     yield from _cell_comments(z, ctx)
     yield from _embedded(z, "xl/embeddings/", ctx)
-    yield from _pictures(z, "xl/media/", ctx)
+    yield from pictures(z, "xl/media/", ctx)
 
 
 _COMMENTS = re.compile(r"xl/(comments\d*|threadedComments/threadedComment\d*)\.xml$")
