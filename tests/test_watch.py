@@ -377,6 +377,21 @@ def test_watch_started_during_a_scan_waits_for_it_then_runs(pdscan_cmd, share):
     assert not any("Traceback" in x for x in w.log), "\n".join(w.log)
 
 
+def test_watch_waiting_for_a_scan_stops_cleanly_on_sigterm(pdscan_cmd, share):
+    from pdscan.store import Store
+
+    db = share.parent / "db.sqlite"
+    with Store(db) as other:
+        other.lock()  # a scan that will not end soon
+        cmd = [*pdscan_cmd, "watch", str(share), "--db", str(db), "--ner", "off", "--no-ocr", "-j", "1"]
+        w = WatchProc(cmd)
+        w.wait_for(lambda line: "ждём" in line, timeout=30, what="log")
+        started = time.monotonic()
+        assert w.stop() == 0
+        assert time.monotonic() - started < 10
+    assert not any("Traceback" in x for x in w.log), "\n".join(w.log)
+
+
 def test_scheduled_scan_and_watch_share_one_store(pdscan_cmd, share):
     """The nightly scan runs on the store a watch is using; the watch goes on recording after it."""
     db = share.parent / "db.sqlite"
