@@ -63,22 +63,50 @@ _COMP_RE = re.compile(
     rf"(?<![{_UP}{_LO}\w])(?:" + "|".join(f"(?P<{k}>{v}(?![{_LO}\\d]))" for k, v in _COMPONENTS.items()) + ")"
 )
 _GAP_RE = re.compile(r"[ \u00a0]*,?[ \u00a0]*\n?[ \u00a0]*")
-# Anchors: an address holds a street, a house or a postal index. They are found with str.find
-# (a regex alternation costs ~10x more), and the component regex runs only around them.
-# Every alternative starts with a literal letter, so the regex engine skips other characters
-# fast (~100 MB/s); a scan with an alternation of components is ~30x slower.
-_ANCHOR_RE = re.compile(
-    r"у(?:л\.|лиц[аеуы]|ч\.|часток)|У(?:л\.|лица)|п(?:р(?:-к?т|\.|осп\.?|оспект[аеу]?|оезд[аеу]?)"
-    r"|ер(?:\.|еул(?:ок|ке|ка))|л(?:\.|ощад[ьи]))|б(?:-р|ульвар[аеу]?)|ш(?:\.|оссе)"
-    r"|н(?:аб\.|абережн(?:ая|ой))|т(?:уп(?:\.|ик[аеу]?)|ракт)|м(?:крн?\.?|икрорайон[аеу]?)"
-    r"|к(?:в-л|вартал[аеу]?)|д(?:\.|ом)|в(?:л\.|ладение)|аллея|линия"
-)
-_ANCHOR_NEXT = frozenset("0123456789№АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЭЮЯ")
-# Spelled out: the engine scans for "\d\d…" ~1.5x faster than for "\d{6,}" (same matches).
-_INDEX_RE = re.compile(r"\d\d\d\d\d\d+")
+# Anchors: an address holds a street, a house or a postal index; the component regex runs only
+# around them. A street or house word counts when a number or a capitalised name follows it
+# ("ул. Амурская", "д. 53", "проезд Ленина"); an index is a run of exactly six digits after a
+# space, a comma, a colon or a bracket. Each regex below starts with a literal character, so the
+# regex engine skips to it fast (an alternation led by letters is ~5x slower on prose).
+_NEXT = r"(?=[ \u00a0]*[0-9№А-ЯЁ])"
+# Abbreviations with a dot: found at the dot.
+_DOT_WORDS = ("ул", "Ул", "уч", "пр", "просп", "пер", "пл", "ш", "наб", "туп", "мкр", "мкрн", "д", "вл")
+# Whole words: found at the space after them. ("проспект" is no anchor: "просп" stands first.)
+_SPACE_WORDS = (
+    "улица", "улице", "улицу", "улицы", "Улица", "участок", "просп",
+    "проезд", "проезда", "проезде", "проезду", "переулок", "переулке", "переулка", "площадь", "площади",
+    "бульвар", "бульвара", "бульваре", "бульвару", "шоссе", "набережная", "набережной",
+    "тупик", "тупика", "тупике", "тупику", "тракт", "мкр", "мкрн",
+    "микрорайон", "микрорайона", "микрорайоне", "микрорайону", "квартал", "квартала", "квартале", "кварталу",
+    "дом", "владение", "аллея", "линия", "пр-т", "пр-кт", "б-р", "кв-л",
+)  # fmt: skip
+
+
+def _word_anchor_re(lead: str, words: tuple[str, ...], tail: str) -> re.Pattern:
+    """``lead`` right after one of ``words`` (group i + 1 for words[i]), then ``_NEXT``."""
+    ends = "".join(sorted({w[-1] for w in words}))
+    alts = "|".join(f"(?<=({re.escape(w)}){tail})" for w in words)
+    # The look-behind first: in a run of blanks only the first one is followed up (linear time).
+    return re.compile(f"{lead}(?<=[{ends}]{tail}){_NEXT}(?:{alts})")
+
+
+_DOT_RE = _word_anchor_re(r"\.", _DOT_WORDS, r"\.")
+_SPACE_RE = _word_anchor_re(" ", _SPACE_WORDS, " ")
+_NBSP_RE = _word_anchor_re("\u00a0", _SPACE_WORDS, "\u00a0")
+# Characters before a postal index (line breaks are spaces by then), and a literal-led regex each.
+_INDEX_LEADS = (" ", ",", ":", ";", "(", "\t", "\u00a0")
+_INDEX_RES = tuple((c, re.compile(re.escape(c) + r"(?=\d{6}(?!\d))")) for c in _INDEX_LEADS)
+_INDEX_AT_START = re.compile(r"\d{6}(?!\d)")
+_DOM_DIGIT_RE = re.compile(r"дом(?=[0-9№])")  # "дом5": the one word anchor seen with no blank after it
 _BEFORE = 110  # index, region, settlement stand before the street
 _AFTER = 60  # house, building, flat after it
 _PUNCT_RE = re.compile(r"[\s,.;:№\"«»]+")
+# A window is read only when one of its anchors can be part of an address (see _live): most
+# "площадь 56,3 кв. м." and six-digit numbers ("№ 123456") in a text are not.
+_LIVE_AT = frozenset({"street", "house", "settlement"})
+_LIVE_NEXT_TO_INDEX = frozenset({"country", "region", "settlement", "street", "house", "building", "flat"})
+_LIVE_BEFORE_INDEX = frozenset({"country", "region", "settlement", "street"})
+_WORD_START_RE = re.compile(r"[^ \u00a0,]+")
 
 
 def _valid(kinds: set[str]) -> bool:
@@ -95,45 +123,110 @@ def normalize(text: str) -> str:
     return _PUNCT_RE.sub(" ", text.lower().replace("ё", "е")).strip()
 
 
-def _anchor_at(text: str, i: int, j: int, n: int) -> bool:
-    """A street/house word text[i:j] at a word start, followed past spaces by a number or a
-    capitalised name: "ул. Амурская", "д. 53", "проспекте Мира"."""
-    if i > 0 and (text[i - 1].isalpha() or text[i - 1] == "."):
+def _word_at(text: str, i: int) -> bool:
+    """A street/house word starting at i starts a word: "ул." but not "тул.", "пл.д."."""
+    return i == 0 or not (text[i - 1].isalpha() or text[i - 1] == ".")
+
+
+def _anchors(text: str) -> list[tuple[int, bool]]:
+    """(position, is index) of every anchor, sorted."""
+    out: list[tuple[int, bool]] = []
+    for c, rx in _INDEX_RES:
+        if c in text:
+            out += [(m.end(), True) for m in rx.finditer(text)]
+    if _INDEX_AT_START.match(text):
+        out.append((0, True))
+    rxs = (_DOT_RE, _SPACE_RE, _DOM_DIGIT_RE) + ((_NBSP_RE,) if "\u00a0" in text else ())
+    for rx in rxs:
+        for m in rx.finditer(text):
+            start = m.start(m.lastindex or 0)
+            if not _word_at(text, start):
+                continue
+            if start and text[start - 1] == "-" and _hidden(text, start):
+                continue
+            out.append((start, False))
+    out.sort()
+    return out
+
+
+def _hidden(text: str, start: int) -> bool:
+    """An anchor right after the hyphen of "пр-т", "б-р", "кв-л" ("пр-тупик"): the word before
+    takes it, as one left-to-right scan for anchors would."""
+    for k in (start - 2, start - 3, start - 4):
+        if k >= 0 and text[k] in "пбк" and _word_at(text, k):
+            m = _HYPHEN_WORD_RE.match(text, k)
+            if m and m.end() > start:
+                return True
+    return False
+
+
+_HYPHEN_WORD_RE = re.compile(r"пр-к?т|б-р|кв-л")
+
+
+def _word_starts_before(text: str, end: int, count: int) -> list[int]:
+    """Starts of up to ``count`` words (split at spaces and commas) that end by ``end``, nearest first."""
+    lo = max(0, end - 80)
+    starts = [lo + m.start() for m in _WORD_START_RE.finditer(text, lo, end)]
+    if starts and starts[0] == lo and lo > 0 and text[lo - 1] not in " \u00a0,":
+        starts.pop(0)  # a word cut by the look-back limit
+    return starts[::-1][:count]
+
+
+def _live(text: str, pos: int, index: bool) -> bool:
+    """Can the anchor at ``pos`` be part of an address? A street or house word must start a
+    street, a house or a settlement ("д. Покровка"), or end a street ("Ленина улица 5"); an index
+    must stand next to another component ("690091, г. Владивосток", "Приморский край, 692519")."""
+    if not index:
+        m = _COMP_RE.match(text, pos)
+        if m and m.lastgroup in _LIVE_AT:
+            return True
+        for p in _word_starts_before(text, pos, 2):
+            m = _COMP_RE.match(text, p)
+            if m and m.lastgroup == "street" and m.end() > pos:
+                return True
         return False
-    if j < n and text[j].isalpha() and text[j - 1] != ".":
-        return False  # "домашний", "трактовка"
-    while j < n and text[j] in " \u00a0":
-        j += 1
-    return j < n and text[j] in _ANCHOR_NEXT
+    end = pos + 6
+    g = _GAP_RE.match(text, end)
+    if g is not None and g.end() - end <= 4:
+        m = _COMP_RE.match(text, g.end())
+        if m and m.lastgroup in _LIVE_NEXT_TO_INDEX:
+            return True
+    e = pos  # the component before it ends where the gap before the index starts
+    while e > 0 and pos - e < 4 and text[e - 1] in " \u00a0,":
+        e -= 1
+    if e == 0 or not _GAP_RE.fullmatch(text, e, pos) or not (text[e - 1].isalpha() or text[e - 1] == "."):
+        return False
+    for p in _word_starts_before(text, e, 4):
+        m = _COMP_RE.match(text, p)
+        if m and m.end() == e and m.lastgroup in _LIVE_BEFORE_INDEX:
+            return True
+    return False
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Merged spans around address anchors."""
+def _windows(text: str, live_only: bool = True) -> list[tuple[int, int]]:
+    """Merged spans around address anchors, those with an anchor that can be part of an address
+    (all of them with ``live_only=False``: the tests compare)."""
     n = len(text)
-    anchors = [m.start() for m in _INDEX_RE.finditer(text) if m.end() - m.start() == 6]
-    anchors += [m.start() for m in _ANCHOR_RE.finditer(text) if _anchor_at(text, m.start(), m.end(), n)]
-    if not anchors:
-        return []
-    anchors.sort()
-    spans: list[tuple[int, int]] = []
-    for a in anchors:
+    spans: list[tuple[int, int, bool]] = []
+    for a, index in _anchors(text):
         lo, hi = max(0, a - _BEFORE), min(n, a + _AFTER)
         nl = text.find("\n", hi, hi + 40)  # do not cut the last component in two
         hi = nl if nl >= 0 else min(n, hi + 40)
         if spans and lo <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+            s_lo, s_hi, live = spans[-1]
+            spans[-1] = (s_lo, max(s_hi, hi), live or not live_only or _live(text, a, index))
         else:
-            spans.append((lo, hi))
-    return spans
+            spans.append((lo, hi, not live_only or _live(text, a, index)))
+    return [(lo, hi) for lo, hi, live in spans if live]
 
 
-def find(text: str, context: str = "") -> list[Detection]:
+def find(text: str, context: str = "", live_only: bool = True) -> list[Detection]:
     """All addresses in text (``context`` is accepted for the hook signature; unused)."""
     # A line break is a space inside an address: PDF text and letterheads wrap "бульвар\nЛазо",
     # "д.\n57А". Same length, so offsets stay valid.
     text = text.replace("\r", " ").replace("\n", " ")
     out: list[Detection] = []
-    for lo, hi in _windows(text):
+    for lo, hi in _windows(text, live_only):
         _find_in(text, lo, hi, out)
     return out
 

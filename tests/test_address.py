@@ -111,3 +111,65 @@ def test_company_legal_address_is_silent_but_a_residents_address_next_to_it_is_n
     )
     found = det.scan([Chunk(text=resident, location="line 1")]).findings
     assert [f.masked for f in found if f.entity == "LOCATION"] == ["г. Уссурийск ***"]
+
+
+# -- anchors and windows: the component regex runs only around a street or house word, or a postal
+# index, that can be part of an address ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # An index next to another component, before or after it, after a colon or a bracket.
+        ("Приморский край, г. Уссурийск, 692519", ["Приморский край, г. Уссурийск, 692519"]),
+        ("692519 Приморский край", ["692519 Приморский край"]),
+        ("Индекс:692519, г. Уссурийск", ["692519, г. Уссурийск"]),
+        ("(692519, г. Уссурийск)", ["692519, г. Уссурийск"]),
+        ("г.Москва,123456", ["г.Москва,123456"]),
+        ("д. Ивановка, 692519", ["д. Ивановка, 692519"]),
+        # A street word after the street's name, a house word with no blank, blanks of all kinds.
+        ("проживает: Ленина улица 5, кв. 3", ["Ленина улица 5, кв. 3"]),
+        ("г. Москва, дом5, кв. 3", ["г. Москва, дом5, кв. 3"]),
+        (
+            "г.\u00a0Москва, ул.\u00a0Ленина,\u00a0д.\u00a05",
+            ["г.\u00a0Москва, ул.\u00a0Ленина,\u00a0д.\u00a05"],
+        ),
+        ("мкр Солнечный, 12", ["мкр Солнечный, 12"]),
+        ("улица" + " " * 50 + "Ленина, 5", ["улица" + " " * 50 + "Ленина, 5"]),
+        # Six-digit numbers and "площадь 56,3 кв. м." are no anchors of an address.
+        ("Заказ-наряд № 123456 от 12.03.2020", []),
+        ("Кадастровый номер 25:28:012345:1234, площадь 56,3 кв. м.", []),
+        # ... so a settlement and a flat with neither a house nor an index around stay unread.
+        ("г. Москва, кв. 5, площадь 56,3 кв. м.", []),
+    ],
+)
+def test_anchors(text, expected):
+    assert spans(text) == expected
+
+
+def test_skipped_windows_hold_no_address_of_realistic_documents():
+    # Reading every window around every anchor finds nothing more on generated documents.
+    import random
+
+    from synth_pd import document, filler, requisites_document
+
+    texts = [c.text for doc in Gen(5).documents(300) for c in doc.chunks]
+    rng = random.Random(2)
+    for _ in range(100):
+        texts += [c.text for c in document(rng)[0]] + [requisites_document(rng), filler(rng, 3000)]
+    found = 0
+    for text in texts:
+        live = [(d.start, d.end, d.normalized, d.score) for d in find(text)]
+        every = [(d.start, d.end, d.normalized, d.score) for d in find(text, live_only=False)]
+        assert live == every, text
+        found += len(live)
+    assert found > 200
+
+
+def test_many_blanks_stay_linear():
+    import time
+
+    for text in ("улица" + " " * 200_000 + "5", "д." + " " * 200_000 + "5", "1" + " " * 200_000):
+        start = time.process_time()
+        find(text)
+        assert time.process_time() - start < 1.0
