@@ -33,11 +33,11 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("\nпрервано пользователем", err=True)
+            click.echo("\n" + t("interrupted"), err=True)
             sys.exit(EXIT_FAILED)
         except Exception as e:  # noqa: BLE001 — last line of defence for scheduled runs
             log.debug("fatal", exc_info=True)
-            click.echo(f"pdscan: ошибка: {e}", err=True)
+            click.echo(t("fatal", error=e), err=True)
             sys.exit(EXIT_FAILED)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from pdscan.cli_common import lang_option
-from pdscan.i18n import lang
+from pdscan.i18n import lang, state_name, t
 
 EXIT_OK, EXIT_NOTHING, EXIT_FAILED = 0, 1, 2
 
@@ -34,7 +34,7 @@ def _open(db_path: str | None):
 
     path = Path(db_path) if db_path else default_db_path()
     if not path.exists():
-        click.echo(f"pdscan: база {path} не найдена — сначала выполните pdscan scan --db {path} …", err=True)
+        click.echo("pdscan: " + t("db_not_found", path=path), err=True)
         sys.exit(EXIT_FAILED)
     try:
         return open_store(path)
@@ -107,6 +107,7 @@ def report_command(db_path, fmt, output, policy_file):
 @click.option("--state", type=click.Choice(["false_positive", "accepted", "remediated"]), help="Решение.")
 @click.option("--reason", default="", help="Основание (обязательно для accepted).")
 @click.option("--clear", is_flag=True, help="Снять отметку.")
+@lang_option
 @click.pass_context
 def triage_group(ctx, db_path, path, fingerprint, rule, whole_file, state, reason, clear):
     """Разбор находок: ложное срабатывание, принято (с основанием) или устранено.
@@ -122,7 +123,7 @@ def triage_group(ctx, db_path, path, fingerprint, rule, whole_file, state, reaso
     from pdscan.triage import TriageError, mark, resolve_fingerprint, resolve_path, unmark
 
     if not path:
-        raise click.UsageError("укажите --path (или подкоманду: list, export, import)")
+        raise click.UsageError(t("tri_need_path"))
     with _open(db_path) as store:
         try:
             if clear:
@@ -132,25 +133,25 @@ def triage_group(ctx, db_path, path, fingerprint, rule, whole_file, state, reaso
                 else:
                     target = f"rule:{rule}" if rule else "*"
                 removed = unmark(store, p, target)
-                click.echo("отметка снята" if removed else "отметки не было", err=True)
+                click.echo(t("tri_cleared") if removed else t("tri_not_marked"), err=True)
                 return
             if not state:
-                raise click.UsageError("укажите --state false_positive|accepted|remediated")
+                raise click.UsageError(t("tri_need_state"))
             m = mark(store, path, state, reason, fingerprint=fingerprint, rule=rule, whole_file=whole_file)
         except TriageError as e:
             raise click.UsageError(str(e)) from None
-    what = "файл целиком" if m.target == "*" else m.target
-    click.echo(f"отмечено: {m.path} [{what}] → {m.state}", err=True)
+    what = t("tri_target_file") if m.target == "*" else m.target
+    click.echo(t("tri_marked", path=m.path, what=what, state=m.state), err=True)
 
 
 @triage_group.command("list")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 @click.pass_obj
 def triage_list(obj, fmt):
     """Все отметки разбора."""
     from dataclasses import asdict
 
-    from pdscan.report.data import STATE_NAMES
     from pdscan.triage import marks
 
     with _open(obj["db_path"]) as store:
@@ -159,18 +160,19 @@ def triage_list(obj, fmt):
         if fmt == "jsonl":
             click.echo(json.dumps(asdict(m), ensure_ascii=False))
         else:
-            what = "весь файл" if m.target == "*" else m.target[:16] if len(m.target) == 64 else m.target
-            click.echo(
-                f"{m.path}\t{what}\t{STATE_NAMES.get(m.state, m.state)}\t{m.reason}\t{m.actor} {m.created_at}"
+            what = (
+                t("tri_list_file") if m.target == "*" else m.target[:16] if len(m.target) == 64 else m.target
             )
+            click.echo(f"{m.path}\t{what}\t{state_name(m.state)}\t{m.reason}\t{m.actor} {m.created_at}")
     if fmt == "table" and not items:
-        click.echo("отметок нет", err=True)
+        click.echo(t("tri_no_marks"), err=True)
 
 
 @triage_group.command("export")
 @click.option(
     "--output", "-o", required=True, type=click.Path(dir_okay=False), help="Файл базовой линии (JSON)."
 )
+@lang_option
 @click.pass_obj
 def triage_export(obj, output):
     """Выгрузить отметки в файл базовой линии (как baseline в gitleaks)."""
@@ -179,11 +181,12 @@ def triage_export(obj, output):
 
     with _open(obj["db_path"]) as store, open_private(output) as stream:
         n = export_baseline(store, stream)
-    click.echo(f"выгружено отметок: {n} → {output}", err=True)
+    click.echo(t("tri_exported", n=n, path=output), err=True)
 
 
 @triage_group.command("import")
 @click.argument("baseline", type=click.Path(exists=True, dir_okay=False))
+@lang_option
 @click.pass_obj
 def triage_import(obj, baseline):
     """Загрузить отметки из файла базовой линии (существующие с тем же путём и целью заменяются)."""
@@ -201,7 +204,7 @@ def triage_import(obj, baseline):
             n = import_baseline(store, baseline)
         except TriageError as e:
             raise click.UsageError(str(e)) from None
-    click.echo(f"загружено отметок: {n}", err=True)
+    click.echo(t("tri_imported", n=n), err=True)
 
 
 # ---- subject -----------------------------------------------------------------------------------
@@ -216,6 +219,7 @@ def triage_import(obj, baseline):
 @click.option("--email", multiple=True, help="Адрес e-mail.")
 @click.option("--name", multiple=True, help="ФИО: «Фамилия Имя Отчество».")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@lang_option
 def subject_command(db_path, snils, passport, inn, phone, email, name, fmt):
     """Запрос субъекта (п. 5.1, 6.1.4, 7.1 Положения): все файлы с данными этого человека, по базе.
 

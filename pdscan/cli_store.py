@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from pdscan.i18n import lang
+from pdscan.cli_common import lang_option
+from pdscan.i18n import t
 
 EXIT_FAILED = 2
 
@@ -36,6 +37,7 @@ def _db_option(f):
     show_default=True,
     help="Формат.",
 )
+@lang_option
 def diff_command(db_path, scan_id, fmt):
     """Что нового, что изменилось и что устранено со времени предыдущего сканирования тех же папок."""
     from pdscan.diff import change_record, render_table, summary_record
@@ -43,7 +45,7 @@ def diff_command(db_path, scan_id, fmt):
 
     path = Path(db_path) if db_path else default_db_path()
     if not path.exists():
-        click.echo(f"pdscan: база {path} не найдена — сначала выполните pdscan scan", err=True)
+        click.echo("pdscan: " + t("diff_no_db", path=path), err=True)
         sys.exit(EXIT_FAILED)
     try:
         store = open_store(path)
@@ -53,7 +55,7 @@ def diff_command(db_path, scan_id, fmt):
     with store:
         scan = store.scan(scan_id)
         if scan is None:
-            what = f"сканирование №{scan_id} не найдено" if scan_id else "в базе ещё нет сканирований"
+            what = t("scan_not_found", id=scan_id) if scan_id else t("no_scans_yet")
             click.echo(f"pdscan: {what}", err=True)
             sys.exit(EXIT_FAILED)
         changes = store.changes(scan["id"])
@@ -84,6 +86,7 @@ def diff_command(db_path, scan_id, fmt):
     default=None,
     help="Каталог для --install (по умолчанию /etc/systemd/system для root, иначе ~/.config/systemd/user).",
 )
+@lang_option
 def schedule_command(command, cron, at, on_calendar, cron_spec, name, do_install, user_units, unit_dir):
     """Плановый запуск: pdscan schedule [ПАРАМЕТРЫ] -- pdscan scan /srv/share --policy policy.yaml
 
@@ -112,13 +115,13 @@ def schedule_command(command, cron, at, on_calendar, cron_spec, name, do_install
         raise click.UsageError(str(e)) from None
     if cron:
         if do_install:
-            raise click.UsageError("--install пишет юниты systemd; строку cron добавьте сами: crontab -e")
+            raise click.UsageError(t("sched_cron_install"))
         click.echo(cron_line(s), nl=False)
         return
     if do_install:
         paths = install(s, Path(unit_dir) if unit_dir else None)
         for p in paths:
-            click.echo(("written: " if lang() == "en" else "записан: ") + str(p))
+            click.echo(t("sched_written", path=p))
         click.echo(enable_hint(s, paths[0].parent), nl=False)
         return
     click.echo(f"# --- {s.name}.service ---")

@@ -1,4 +1,4 @@
-"""What a scan found new, changed and resolved against its baseline: records and a Russian table."""
+"""What a scan found new, changed and resolved against its baseline: records and a table (Russian, or English with --lang en)."""
 
 from __future__ import annotations
 
@@ -6,28 +6,18 @@ import datetime as dt
 import json
 import sqlite3
 
-from pdscan.i18n import entity_name, lang, rule_name
+from pdscan.i18n import (
+    CHANGE_KINDS,
+    CHANGE_REASONS,
+    SCAN_STATUS,
+    clause_label,
+    entity_name,
+    pick,
+    rule_name,
+    t,
+)
 
 KINDS = ("new", "changed", "resolved")
-_KIND_TITLES = {
-    "new": ("Новое", "New"),
-    "changed": ("Изменилось", "Changed"),
-    "resolved": ("Устранено", "Resolved"),
-}
-_STATUS = {
-    "complete": ("завершено", "complete"),
-    "interrupted": ("прервано", "interrupted"),
-    "running": ("идёт", "running"),
-}
-_REASONS = {
-    "gone": ("файл удалён", "file deleted"),
-    "removed": ("больше не найдено в файле", "no longer in the file"),
-    "details": ("изменились подробности", "details changed"),
-}
-
-
-def _w(pair: tuple[str, str]) -> str:
-    return pair[1] if lang() == "en" else pair[0]
 
 
 def change_record(row: sqlite3.Row) -> dict:
@@ -72,16 +62,16 @@ def _describe(row: sqlite3.Row) -> str:
         if row["count"] and row["count"] > 1:
             what += f" ×{row['count']}"
     else:
-        what = f"{_w(('нарушение', 'violation'))}: {rule_name(row['entity'])} ({row['clause']})"
+        what = f"{t('violation')}: {rule_name(row['entity'])} ({clause_label(row['clause'])})"
         details = json.loads(row["details"] or "{}")
         if details.get("deadline"):
-            what += f", {_w(('срок', 'deadline'))} {details['deadline']}"
+            what += f", {t('diff_deadline')} {details['deadline']}"
     reason = row["reason"]
     if reason == "count":
         before = json.loads(row["details"] or "{}").get("previous_count")
-        reason = _w(("вхождений: {a} → {b}", "occurrences: {a} → {b}")).format(a=before, b=row["count"])
+        reason = t("diff_count", a=before, b=row["count"])
     elif reason:
-        reason = _w(_REASONS[reason]) if reason in _REASONS else reason
+        reason = pick(CHANGE_REASONS[reason]) if reason in CHANGE_REASONS else reason
     if reason:
         what += f" — {reason}"
     return f"  {where}: {what}"
@@ -96,29 +86,21 @@ def _local_time(iso: str) -> str:
 
 def render_table(scan: sqlite3.Row, changes: list[sqlite3.Row]) -> str:
     base = scan["baseline_id"]
-    status = _w(_STATUS.get(scan["status"], (scan["status"], scan["status"])))
+    status = pick(SCAN_STATUS.get(scan["status"], (scan["status"], scan["status"])))
     roots = ", ".join(json.loads(scan["roots"]))
+    at = _local_time(scan["started_at"])
     lines = [
-        _w(
-            ("Сканирование №{id} от {at} ({status}): {roots}", "Scan #{id} of {at} ({status}): {roots}")
-        ).format(id=scan["id"], at=_local_time(scan["started_at"]), status=status, roots=roots),
-        _w(("Сравнение со сканированием №{b}", "Compared with scan #{b}")).format(b=base)
-        if base
-        else _w(
-            (
-                "Предыдущего полного сканирования этих папок нет: всё найденное — новое.",
-                "No previous complete scan of these roots: everything found is new.",
-            )
-        ),  # fmt: skip
+        t("diff_scan", id=scan["id"], at=at, status=status, roots=roots),
+        t("diff_baseline", b=base) if base else t("diff_no_baseline"),
     ]
     counts = {k: sum(1 for c in changes if c["kind"] == k) for k in KINDS}
-    lines.append(", ".join(f"{_w(_KIND_TITLES[k]).lower()}: {counts[k]}" for k in KINDS))
+    lines.append(", ".join(f"{pick(CHANGE_KINDS[k]).lower()}: {counts[k]}" for k in KINDS))
     if not changes:
-        lines.append(_w(("Изменений нет.", "No changes.")))
+        lines.append(t("diff_no_changes"))
     for kind in KINDS:
         rows = [c for c in changes if c["kind"] == kind]
         if rows:
             lines.append("")
-            lines.append(f"{_w(_KIND_TITLES[kind])} ({len(rows)}):")
+            lines.append(f"{pick(CHANGE_KINDS[kind])} ({len(rows)}):")
             lines.extend(_describe(r) for r in rows)
     return "\n".join(lines) + "\n"

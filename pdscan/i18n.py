@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 ENTITY_NAMES = {
     "RU_PASSPORT": ("паспорт РФ", "Russian passport"),
@@ -48,6 +49,371 @@ MESSAGES = {
     "deadline_expires_soon": ("срок истекает", "deadline is"),
     "can_read": ("читать могут", "readable by"),
     "allowed_places": ("разрешённые места", "allowed places"),
+    # any command
+    "interrupted": ("прервано пользователем", "interrupted by the user"),
+    "fatal": ("pdscan: ошибка: {error}", "pdscan: error: {error}"),
+    "db_not_found": (
+        "база {path} не найдена — сначала выполните pdscan scan --db {path} …",
+        "database {path} not found — run pdscan scan --db {path} … first",
+    ),
+    # pdscan diff
+    "diff_no_db": (
+        "база {path} не найдена — сначала выполните pdscan scan",
+        "database {path} not found — run pdscan scan first",
+    ),
+    "scan_not_found": ("сканирование №{id} не найдено", "scan #{id} not found"),
+    "no_scans_yet": ("в базе ещё нет сканирований", "the database holds no scans yet"),
+    "diff_scan": ("Сканирование №{id} от {at} ({status}): {roots}", "Scan #{id} of {at} ({status}): {roots}"),
+    "diff_baseline": ("Сравнение со сканированием №{b}", "Compared with scan #{b}"),
+    "diff_no_baseline": (
+        "Предыдущего полного сканирования этих папок нет: всё найденное — новое.",
+        "No previous complete scan of these roots: everything found is new.",
+    ),
+    "diff_no_changes": ("Изменений нет.", "No changes."),
+    "diff_deadline": ("срок", "deadline"),
+    "diff_count": ("вхождений: {a} → {b}", "occurrences: {a} → {b}"),
+    # pdscan schedule: errors, messages and the unit files' comments
+    "sched_no_command": (
+        "не задана команда: pdscan schedule -- pdscan scan ПАПКА ...",
+        "no command given: pdscan schedule -- pdscan scan FOLDER ...",
+    ),
+    "sched_bad_name": (
+        "недопустимое имя задания: {name} (латиница, цифры, - _ .)",
+        "invalid job name: {name} (Latin letters, digits, - _ .)",
+    ),
+    "sched_bad_time": ("время задаётся как ЧЧ:ММ, получено {value}", "time is given as HH:MM, got {value}"),
+    "sched_bad_cron": (
+        "расписание cron — пять полей (мин час день мес день_недели): {value}",
+        "a cron schedule has five fields (minute hour day month weekday): {value}",
+    ),
+    "sched_cron_install": (
+        "--install пишет юниты systemd; строку cron добавьте сами: crontab -e",
+        "--install writes systemd units; add the cron line yourself: crontab -e",
+    ),
+    "sched_written": ("записан: {path}", "written: {path}"),
+    "sched_service_head": (
+        "плановое сканирование pdscan (создано `pdscan schedule`)",
+        "scheduled pdscan scan (made by `pdscan schedule`)",
+    ),
+    "sched_exit_codes": (
+        "Коды выхода: 0 — нового нет, 1 — новые находки или нарушения, 2 — ошибка сканирования.",
+        "Exit codes: 0 — nothing new, 1 — new findings or violations, 2 — the scan failed.",
+    ),
+    "sched_service_description": (
+        "pdscan: поиск персональных данных ({name})",
+        "pdscan: personal data scan ({name})",
+    ),
+    "sched_success_note": (
+        "Код 1 (новые находки) не считается сбоем службы; удалите строку, чтобы на него срабатывал OnFailure=.",
+        "Exit code 1 (new findings) is not a service failure; delete the line to have OnFailure= fire on it.",
+    ),
+    "sched_timer_head": ("расписание для {name}.service", "schedule for {name}.service"),
+    "sched_timer_description": ("pdscan: расписание сканирования ({name})", "pdscan: scan schedule ({name})"),
+    "sched_persistent": (
+        "Пропущенный запуск (машина была выключена) выполняется при включении.",
+        "A missed run (the machine was off) runs when it starts.",
+    ),
+    "sched_enable": (
+        "Включите расписание:\n  systemctl{user} daemon-reload\n  systemctl{user} enable --now {name}.timer\n"
+        "Проверка: systemctl{user} list-timers {name}.timer; журнал: journalctl{user} -u {name}.service\n",
+        "Enable the schedule:\n  systemctl{user} daemon-reload\n  systemctl{user} enable --now {name}.timer\n"
+        "Check: systemctl{user} list-timers {name}.timer; log: journalctl{user} -u {name}.service\n",
+    ),
+    # pdscan policy init / check
+    "pol_exists": (
+        "файл {path} уже есть; чтобы перезаписать, добавьте --force",
+        "file {path} already exists; add --force to overwrite it",
+    ),
+    "pol_written": (
+        "Политика записана в {path}. Проверьте пути и сроки: pdscan policy check {path}",
+        "Policy written to {path}. Check its paths and terms: pdscan policy check {path}",
+    ),
+    "pol_valid": ("Политика {source} корректна.", "Policy {source} is valid."),
+    "pol_authorized": (
+        "  Разрешённые места ({clause}): {patterns}",
+        "  Authorized locations ({clause}): {patterns}",
+    ),
+    "pol_no_authorized": (
+        "  Разрешённые места не заданы: проверка {clause} отключена.",
+        "  No authorized locations: the {clause} check is off.",
+    ),
+    "pol_retention_head": (
+        "  Сроки хранения (действует первое подходящее правило):",
+        "  Retention terms (the first matching rule applies):",
+    ),
+    "pol_no_retention": ("  Сроки хранения не заданы.", "  No retention terms."),
+    "pol_warn_days": (
+        "  Предупреждать за {n} дн. до окончания срока.",
+        "  Warn {n} days before a term ends.",
+    ),
+    "pol_access": (
+        "  Доступ ({clause}): пользователи {users}; группы {groups}{owner}.",
+        "  Access ({clause}): users {users}; groups {groups}{owner}.",
+    ),
+    "pol_owner_allowed": ("; владелец файла допущен", "; the file's owner is allowed"),
+    "pol_no_access": (
+        "  Доступ не проверяется (нет раздела access).",
+        "  Access is not checked (no access section).",
+    ),
+    "pol_from_next_year": ("с 1 января следующего года", "from 1 January of the next year"),
+    "pol_from_modified": ("с даты изменения файла", "from the file's modification date"),
+    "pol_path": ("{path}  (путь от корня: {rel})", "{path}  (path from the root: {rel})"),
+    "pol_rule": (
+        "  срок хранения: «{name}» (строка {line}): {term}",
+        "  retention: “{name}” (line {line}): {term}",
+    ),
+    "pol_also": (
+        "    подходит и «{name}» (строка {line}), но действует правило выше",
+        "    “{name}” (line {line}) matches too, but the rule above applies",
+    ),
+    "pol_expired": ("СРОК ИСТЁК на {date}", "EXPIRED as of {date}"),
+    "pol_expires_in": ("истекает через {n} дн.", "expires in {n} days"),
+    "pol_not_expired": ("срок не истёк", "not expired"),
+    "pol_dates": (
+        "    изменён {modified}, хранить до {deadline}: {state}",
+        "    modified {modified}, keep until {deadline}: {state}",
+    ),
+    "pol_no_rule": (
+        "  срок хранения: ни одно правило не подходит, срок не проверяется",
+        "  retention: no rule matches, the term is not checked",
+    ),
+    "pol_place_ok": (
+        "  место хранения: разрешено (шаблон «{pattern}»)",
+        "  location: authorized (pattern “{pattern}”)",
+    ),
+    "pol_place_bad": (
+        "  место хранения: ВНЕ разрешённых мест — нарушение {clause}, если в файле есть ПДн",
+        "  location: OUTSIDE the authorized locations — a violation of {clause} if the file holds personal data",
+    ),
+    "pol_readers": (
+        "  доступ: права {mode}; читать могут: {who}",
+        "  access: mode {mode}; readable by: {who}",
+    ),
+    "pol_nobody": ("никто", "nobody"),
+    "pol_not_allowed": (
+        "    НЕ допущены: {names} — нарушение {clause}, если в файле есть ПДн",
+        "    NOT allowed: {names} — a violation of {clause} if the file holds personal data",
+    ),
+    # the policy file's errors (pdscan.policy.PolicyError), always after "NAME, line N: "
+    "perr_line": ("{name}, строка {line}: {msg}", "{name}, line {line}: {msg}"),
+    "perr_not_mapping": (
+        "{what}: ожидался словарь (ключ: значение), а не {kind}",
+        "{what}: expected a mapping (key: value), not {kind}",
+    ),
+    "perr_unknown_key": (
+        "неизвестный ключ '{key}' в {what}{near} (ожидались: {allowed})",
+        "unknown key '{key}' in {what}{near} (expected: {allowed})",
+    ),
+    "perr_near": (" — возможно, '{hint}'?", " — did you mean '{hint}'?"),
+    "perr_repeated": ("ключ '{key}' повторяется в {what}", "key '{key}' is repeated in {what}"),
+    "perr_not_string": ("{what}: ожидалась строка, а не {kind}", "{what}: expected a string, not {kind}"),
+    "perr_empty_string": ("{what}: пустая строка", "{what}: empty string"),
+    "perr_not_int": ("{what}: ожидалось целое число, а не {kind}", "{what}: expected an integer, not {kind}"),
+    "perr_negative": (
+        "{what}: число не может быть отрицательным ({value})",
+        "{what}: the number cannot be negative ({value})",
+    ),
+    "perr_not_bool": (
+        "{what}: ожидалось true или false, а не {kind}",
+        "{what}: expected true or false, not {kind}",
+    ),
+    "perr_not_list": (
+        "{what}: ожидался список строк, а не {kind}",
+        "{what}: expected a list of strings, not {kind}",
+    ),
+    "perr_backslash": (
+        "шаблон '{text}': обратная косая черта; пути пишутся через '/' (Кадры/Приказы/**)",
+        "pattern '{text}': a backslash; paths are written with '/' (Staff/Orders/**)",
+    ),
+    "perr_triple_star": (
+        "шаблон '{text}': '***' — ошибка, для любой глубины пишите '**'",
+        "pattern '{text}': '***' is a mistake, write '**' for any depth",
+    ),
+    "perr_bracket": (
+        "шаблон '{text}': не закрыта квадратная скобка",
+        "pattern '{text}': unclosed square bracket",
+    ),
+    "perr_unparsed": ("шаблон '{text}' не разобран: {error}", "pattern '{text}' cannot be parsed: {error}"),
+    "perr_selects_nothing": (
+        "шаблон '{text}' ничего не выбирает (пустой или комментарий)",
+        "pattern '{text}' selects nothing (empty or a comment)",
+    ),
+    "perr_yaml": ("ошибка синтаксиса YAML: {error}", "YAML syntax error: {error}"),
+    "perr_empty": ("файл политики пуст", "the policy file is empty"),
+    "perr_in_policy": ("политике", "the policy"),
+    "perr_in_rule": ("правиле хранения №{n}", "retention rule #{n}"),
+    "perr_no_version": (
+        "нет ключа 'version' (первой строкой пишется version: 1)",
+        "no 'version' key (the first line is version: 1)",
+    ),
+    "perr_version": (
+        "версия политики {v} не поддерживается (поддерживается 1)",
+        "policy version {v} is not supported (1 is)",
+    ),
+    "perr_retention_list": (
+        "retention: ожидался список правил, а не {kind}",
+        "retention: expected a list of rules, not {kind}",
+    ),
+    "perr_rule_missing": (
+        "в правиле хранения №{n} нет ключа '{key}'",
+        "retention rule #{n} has no key '{key}'",
+    ),
+    "perr_count_from": (
+        "count_from: '{value}' — допустимо next_year (с 1 января следующего года) "
+        "или modified (с даты изменения файла)",
+        "count_from: '{value}' — allowed are next_year (from 1 January of the next year) "
+        "or modified (from the file's modification date)",
+    ),
+    "perr_encoding": ("файл политики должен быть в кодировке UTF-8", "the policy file must be in UTF-8"),
+    "perr_unreadable": (
+        "не удалось прочитать файл политики: {error}",
+        "cannot read the policy file: {error}",
+    ),
+    # pdscan triage
+    "tri_not_in_db": (
+        "файл {path} не найден в базе: укажите путь так, как он записан в отчёте",
+        "file {path} is not in the database: give the path as the report writes it",
+    ),
+    "tri_fp_short": (
+        "отпечаток слишком короткий: нужно не меньше 8 символов",
+        "the fingerprint is too short: at least 8 characters are needed",
+    ),
+    "tri_fp_not_found": (
+        "находка с отпечатком {fp} {where} не найдена",
+        "no finding with fingerprint {fp} {where}",
+    ),
+    "tri_in_db": ("в базе", "in the database"),
+    "tri_in_file": ("в файле {path}", "in file {path}"),
+    "tri_fp_ambiguous": (
+        "отпечаток {fp} неоднозначен ({n} совпадений): укажите его полностью",
+        "fingerprint {fp} is ambiguous ({n} matches): give it in full",
+    ),
+    "tri_bad_state": (
+        "неизвестное состояние {state}: допустимы {allowed}",
+        "unknown state {state}: allowed are {allowed}",
+    ),
+    "tri_need_reason": (
+        'для состояния accepted укажите основание: --reason "…"',
+        'the state accepted needs a reason: --reason "…"',
+    ),
+    "tri_one_of": (
+        "укажите одно из: --fingerprint, --rule или --file",
+        "give one of: --fingerprint, --rule or --file",
+    ),
+    "tri_file_star": (
+        "--file отмечает один файл: укажите его путь, а не *",
+        "--file marks one file: give its path, not *",
+    ),
+    "tri_read_fail": ("не удалось прочитать {path}: {error}", "cannot read {path}: {error}"),
+    "tri_not_json": ("{path}: не JSON (строка {line}): {error}", "{path}: not JSON (line {line}): {error}"),
+    "tri_not_baseline": (
+        '{path}: это не файл базовой линии pdscan (нет "format": "{fmt}")',
+        '{path}: not a pdscan baseline file (no "format": "{fmt}")',
+    ),
+    "tri_bad_version": (
+        "{path}: неподдерживаемая версия базовой линии {v}",
+        "{path}: unsupported baseline version {v}",
+    ),
+    "tri_no_marks_key": ("{path}: нет списка marks", "{path}: no marks list"),
+    "tri_entry_fields": (
+        "{path}: запись {i}: нужны строки path, target и state",
+        "{path}: entry {i}: path, target and state must be strings",
+    ),
+    "tri_entry_state": (
+        "{path}: запись {i}: неизвестное состояние {state}",
+        "{path}: entry {i}: unknown state {state}",
+    ),
+    "tri_entry_reason": (
+        "{path}: запись {i}: для accepted нужно основание (reason)",
+        "{path}: entry {i}: accepted needs a reason",
+    ),
+    "tri_need_path": (
+        "укажите --path (или подкоманду: list, export, import)",
+        "give --path (or a subcommand: list, export, import)",
+    ),
+    "tri_need_state": (
+        "укажите --state false_positive|accepted|remediated",
+        "give --state false_positive|accepted|remediated",
+    ),
+    "tri_cleared": ("отметка снята", "mark removed"),
+    "tri_not_marked": ("отметки не было", "there was no mark"),
+    "tri_marked": ("отмечено: {path} [{what}] → {state}", "marked: {path} [{what}] → {state}"),
+    "tri_target_file": ("файл целиком", "whole file"),
+    "tri_list_file": ("весь файл", "whole file"),
+    "tri_no_marks": ("отметок нет", "no marks"),
+    "tri_exported": ("выгружено отметок: {n} → {path}", "marks exported: {n} → {path}"),
+    "tri_imported": ("загружено отметок: {n}", "marks imported: {n}"),
+    # pdscan subject
+    "subj_invalid": (
+        "{option}: значение не похоже на {what}",
+        "{option}: the value does not look like {what}",
+    ),
+    "subj_bad_name": (
+        "--name: не удалось распознать ФИО; укажите «Фамилия Имя Отчество»",
+        "--name: no full name recognised; give “Surname Name Patronymic”",
+    ),
+    "subj_none": (
+        "укажите хотя бы один признак субъекта: --snils, --passport, --inn, --phone, --email или --name",
+        "give at least one identifier of the subject: --snils, --passport, --inn, --phone, --email or --name",
+    ),
+    "subj_not_found": ("Данные субъекта в базе не найдены.", "No data of the subject in the database."),
+    "subj_files": ("Файлов с данными субъекта: {n}", "Files with the subject's data: {n}"),
+    "subj_file": (
+        "{path}  (владелец {owner}, изменён {modified})",
+        "{path}  (owner {owner}, modified {modified})",
+    ),
+    "subj_possible": ("  [возможно однофамилец]", "  [possibly a namesake]"),
+}
+
+# `pdscan diff`: the kinds of change, a scan's status and why an item was resolved.
+CHANGE_KINDS = {
+    "new": ("Новое", "New"),
+    "changed": ("Изменилось", "Changed"),
+    "resolved": ("Устранено", "Resolved"),
+}
+SCAN_STATUS = {
+    "complete": ("завершено", "complete"),
+    "interrupted": ("прервано", "interrupted"),
+    "running": ("идёт", "running"),
+}
+CHANGE_REASONS = {
+    "gone": ("файл удалён", "file deleted"),
+    "removed": ("больше не найдено в файле", "no longer in the file"),
+    "details": ("изменились подробности", "details changed"),
+}
+
+# `pdscan subject`: what a value of each option must look like (said when it does not).
+SUBJECT_VALUES = {
+    "snils": ("СНИЛС (11 цифр с верным контрольным числом)", "a SNILS (11 digits with a valid check number)"),
+    "passport": ("серия и номер паспорта РФ (10 цифр)", "a Russian passport series and number (10 digits)"),
+    "inn": (
+        "ИНН физического лица (12 цифр с верными контрольными)",
+        "a personal INN (12 digits with valid check digits)",
+    ),
+    "phone": ("российский номер телефона", "a Russian phone number"),
+    "email": ("личный адрес e-mail", "a personal e-mail address"),
+}
+
+# `pdscan policy check`: who can read a file (its own Russian words, older than READER_KINDS).
+POLICY_READER_KINDS = {
+    "owner": ("владелец", "owner"),
+    "group": ("группа", "group"),
+    "other": ("остальные", "others"),
+    "acl_user": ("ACL-пользователь", "ACL user"),
+    "acl_group": ("ACL-группа", "ACL group"),
+    "sid": ("учётная запись", "account"),
+}
+
+# The policy file's YAML node kinds, as its errors name them ("expected a string, not …").
+POLICY_NODE_KINDS = {
+    "mapping": ("словарь", "a mapping"),
+    "sequence": ("список", "a list"),
+    "nothing": ("ничего", "nothing"),
+    "str": ("строка", "the string"),
+    "int": ("число", "the number"),
+    "float": ("дробное число", "the decimal number"),
+    "bool": ("true/false", "the boolean"),
+    "null": ("пусто", "an empty value"),
 }
 
 
@@ -222,7 +588,7 @@ def pick(pair: tuple[str, str], language: str | None = None) -> str:
     return pair[1] if (language or lang()) == "en" else pair[0]
 
 
-def t(key: str, **kw) -> str:
+def t(key: str, /, **kw) -> str:
     return pick(MESSAGES[key]).format(**kw)
 
 
@@ -236,6 +602,24 @@ def rule_name(rule: str, language: str | None = None) -> str:
 
 def state_name(state: str, language: str | None = None) -> str:
     return pick(STATE_NAMES[state], language) if state in STATE_NAMES else state
+
+
+def years_word(n: int, language: str | None = None) -> str:
+    """'year(s)' agreeing with n: год / года / лет in Russian."""
+    if (language or lang()) == "en":
+        return "year" if n == 1 else "years"
+    if n % 10 == 1 and n % 100 != 11:
+        return "год"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return "года"
+    return "лет"
+
+
+def clause_label(clause: str, language: str | None = None) -> str:
+    """A clause of the Положение: "п. 3.6.2" in Russian, "cl. 3.6.2" in English."""
+    if (language or lang()) == "en":
+        return re.sub(r"(?<!\w)п\.\s*", "cl. ", clause)
+    return clause
 
 
 def report_words(language: str | None = None) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 A policy is a small YAML file (see `pdscan policy init`). It is validated node by node with the
 line numbers yaml.compose keeps, so a typo gives "policy.yaml, строка 7: неизвестный ключ …"
+("policy.yaml, line 7: unknown key …" with --lang en)
 instead of a traceback. Evaluation runs in the main process, only for files with personal data.
 """
 
@@ -17,6 +18,7 @@ import yaml
 from pathspec.patterns.gitignore.spec import GitIgnoreSpecPattern
 
 from pdscan.access import file_readers
+from pdscan.i18n import POLICY_NODE_KINDS, pick, t
 from pdscan.model import FileRef, FileResult, Reader, Violation
 
 # Clauses of the Положение each check enforces (see docs/polozhenie-pdn.txt).
@@ -33,7 +35,8 @@ ACCESS_KEYS = ("allowed_users", "allowed_groups", "allow_owner", "clause")
 
 
 class PolicyError(Exception):
-    """A policy file that cannot be used; str() is the Russian message with the line number."""
+    """A policy file that cannot be used; str() is the message (Russian, or English with --lang en)
+    with the line number."""
 
 
 # ---- paths ------------------------------------------------------------------------------------
@@ -233,51 +236,50 @@ class _Checker:
 
     def fail(self, node: yaml.Node | None, msg: str) -> PolicyError:
         line = node.start_mark.line + 1 if node is not None else 1
-        return PolicyError(f"{self.name}, строка {line}: {msg}")
+        return PolicyError(t("perr_line", name=self.name, line=line, msg=msg))
 
     def mapping(self, node: yaml.Node, what: str, allowed: tuple[str, ...]) -> dict[str, tuple]:
         """{key: (key_node, value_node)}; unknown and repeated keys are errors."""
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what}: ожидался словарь (ключ: значение), а не {_kind(node)}")
+            raise self.fail(node, t("perr_not_mapping", what=what, kind=_kind(node)))
         out: dict[str, tuple] = {}
         for k, v in node.value:
             key = k.value if isinstance(k, yaml.ScalarNode) else None
             if key not in allowed:
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
-                near = f" — возможно, '{hint[0]}'?" if hint else ""
-                raise self.fail(
-                    k, f"неизвестный ключ '{key}' в {what}{near} (ожидались: {', '.join(allowed)})"
-                )
+                near = t("perr_near", hint=hint[0]) if hint else ""
+                msg = t("perr_unknown_key", key=key, what=what, near=near, allowed=", ".join(allowed))
+                raise self.fail(k, msg)
             if key in out:
-                raise self.fail(k, f"ключ '{key}' повторяется в {what}")
+                raise self.fail(k, t("perr_repeated", key=key, what=what))
             out[key] = (k, v)
         return out
 
     def string(self, node: yaml.Node, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            raise self.fail(node, f"{what}: ожидалась строка, а не {_kind(node)}")
+            raise self.fail(node, t("perr_not_string", what=what, kind=_kind(node)))
         if not node.value.strip():
-            raise self.fail(node, f"{what}: пустая строка")
+            raise self.fail(node, t("perr_empty_string", what=what))
         return node.value
 
     def integer(self, node: yaml.Node, what: str) -> int:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
-            raise self.fail(node, f"{what}: ожидалось целое число, а не {_kind(node)}")
+            raise self.fail(node, t("perr_not_int", what=what, kind=_kind(node)))
         value = int(yaml.safe_load(node.value))
         if value < 0:
-            raise self.fail(node, f"{what}: число не может быть отрицательным ({value})")
+            raise self.fail(node, t("perr_negative", what=what, value=value))
         return value
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:bool":
-            raise self.fail(node, f"{what}: ожидалось true или false, а не {_kind(node)}")
+            raise self.fail(node, t("perr_not_bool", what=what, kind=_kind(node)))
         return node.value.lower() in ("true", "yes", "on")
 
     def strings(self, node: yaml.Node, what: str) -> list[str]:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str":
             return [self.string(node, what)]  # a single value is a list of one
         if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"{what}: ожидался список строк, а не {_kind(node)}")
+            raise self.fail(node, t("perr_not_list", what=what, kind=_kind(node)))
         return [self.string(item, what) for item in node.value]
 
     def patterns(self, node: yaml.Node, what: str) -> PathMatcher:
@@ -289,31 +291,31 @@ class _Checker:
 
     def glob(self, node: yaml.Node, text: str) -> None:
         if "\\" in text:
-            raise self.fail(
-                node, f"шаблон '{text}': обратная косая черта; пути пишутся через '/' (Кадры/Приказы/**)"
-            )
+            raise self.fail(node, t("perr_backslash", text=text))
         if "***" in text:
-            raise self.fail(node, f"шаблон '{text}': '***' — ошибка, для любой глубины пишите '**'")
+            raise self.fail(node, t("perr_triple_star", text=text))
         if text.count("[") != text.count("]"):
-            raise self.fail(node, f"шаблон '{text}': не закрыта квадратная скобка")
+            raise self.fail(node, t("perr_bracket", text=text))
         try:
             pat = GitIgnoreSpecPattern(_nfc(text))
         except Exception as e:  # noqa: BLE001 — pathspec raises its own error types
-            raise self.fail(node, f"шаблон '{text}' не разобран: {e}") from None
+            raise self.fail(node, t("perr_unparsed", text=text, error=e)) from None
         if pat.include is None:
-            raise self.fail(node, f"шаблон '{text}' ничего не выбирает (пустой или комментарий)")
+            raise self.fail(node, t("perr_selects_nothing", text=text))
 
 
 def _kind(node: yaml.Node | None) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "словарь"
+        return pick(POLICY_NODE_KINDS["mapping"])
     if isinstance(node, yaml.SequenceNode):
-        return "список"
+        return pick(POLICY_NODE_KINDS["sequence"])
     if node is None:
-        return "ничего"
+        return pick(POLICY_NODE_KINDS["nothing"])
     tag = node.tag.rsplit(":", 1)[-1]
-    names = {"str": "строка", "int": "число", "float": "дробное число", "bool": "true/false", "null": "пусто"}
-    return f"{names.get(tag, tag)} '{node.value}'" if tag != "null" else "пусто"
+    if tag == "null":
+        return pick(POLICY_NODE_KINDS["null"])
+    name = pick(POLICY_NODE_KINDS[tag]) if tag in POLICY_NODE_KINDS else tag
+    return f"{name} '{node.value}'"
 
 
 def parse_policy(text: str, name: str = "policy.yaml") -> Policy:
@@ -324,17 +326,19 @@ def parse_policy(text: str, name: str = "policy.yaml") -> Policy:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
-        raise PolicyError(f"{name}, строка {line}: ошибка синтаксиса YAML: {e.problem or e}") from None
+        raise PolicyError(
+            t("perr_line", name=name, line=line, msg=t("perr_yaml", error=e.problem or e))
+        ) from None
     except yaml.YAMLError as e:
-        raise PolicyError(f"{name}: ошибка синтаксиса YAML: {e}") from None
+        raise PolicyError(f"{name}: {t('perr_yaml', error=e)}") from None
     if root is None:
-        raise PolicyError(f"{name}: файл политики пуст")
-    top = c.mapping(root, "политике", TOP_KEYS)
+        raise PolicyError(f"{name}: {t('perr_empty')}")
+    top = c.mapping(root, t("perr_in_policy"), TOP_KEYS)
     if "version" not in top:
-        raise c.fail(root, "нет ключа 'version' (первой строкой пишется version: 1)")
+        raise c.fail(root, t("perr_no_version"))
     vnode = top["version"][1]
     if c.integer(vnode, "version") != 1:
-        raise c.fail(vnode, f"версия политики {vnode.value} не поддерживается (поддерживается 1)")
+        raise c.fail(vnode, t("perr_version", v=vnode.value))
     policy = Policy(source=name)
     if "authorized_locations" in top:
         policy.authorized = c.patterns(top["authorized_locations"][1], "authorized_locations")
@@ -343,7 +347,7 @@ def parse_policy(text: str, name: str = "policy.yaml") -> Policy:
     if "retention" in top:
         rnode = top["retention"][1]
         if not isinstance(rnode, yaml.SequenceNode):
-            raise c.fail(rnode, f"retention: ожидался список правил, а не {_kind(rnode)}")
+            raise c.fail(rnode, t("perr_retention_list", kind=_kind(rnode)))
         policy.retention = [_rule(c, item, i) for i, item in enumerate(rnode.value, start=1)]
     if "access" in top:
         policy.access = _access(c, top["access"][1])
@@ -351,21 +355,17 @@ def parse_policy(text: str, name: str = "policy.yaml") -> Policy:
 
 
 def _rule(c: _Checker, node: yaml.Node, number: int) -> RetentionRule:
-    what = f"правиле хранения №{number}"
+    what = t("perr_in_rule", n=number)
     keys = c.mapping(node, what, RULE_KEYS)
     for required in ("name", "match", "years"):
         if required not in keys:
-            raise c.fail(node, f"в правиле хранения №{number} нет ключа '{required}'")
+            raise c.fail(node, t("perr_rule_missing", n=number, key=required))
     count_from = "next_year"
     if "count_from" in keys:
         cnode = keys["count_from"][1]
         count_from = c.string(cnode, "count_from")
         if count_from not in COUNT_FROM:
-            raise c.fail(
-                cnode,
-                f"count_from: '{count_from}' — допустимо next_year (с 1 января следующего года) "
-                "или modified (с даты изменения файла)",
-            )
+            raise c.fail(cnode, t("perr_count_from", value=count_from))
     return RetentionRule(
         name=c.string(keys["name"][1], "name"),
         match=c.patterns(keys["match"][1], "match"),
@@ -391,12 +391,12 @@ def _access(c: _Checker, node: yaml.Node) -> AccessRule:
 
 
 def load_policy(path: str) -> Policy:
-    """Read and validate a policy file; PolicyError (Russian, with the line) on any problem."""
+    """Read and validate a policy file; PolicyError (in the user's language, with the line) on any problem."""
     try:
         with open(path, encoding="utf-8-sig") as f:
             text = f.read()
     except UnicodeDecodeError:
-        raise PolicyError(f"{path}: файл политики должен быть в кодировке UTF-8") from None
+        raise PolicyError(f"{path}: {t('perr_encoding')}") from None
     except OSError as e:
-        raise PolicyError(f"{path}: не удалось прочитать файл политики: {e.strerror or e}") from None
+        raise PolicyError(f"{path}: {t('perr_unreadable', error=e.strerror or e)}") from None
     return parse_policy(text, path)

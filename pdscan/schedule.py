@@ -10,6 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pdscan.i18n import t
+
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -28,15 +30,13 @@ class Schedule:
 
     def __post_init__(self) -> None:
         if not self.command:
-            raise ScheduleError("не задана команда: pdscan schedule -- pdscan scan ПАПКА ...")
+            raise ScheduleError(t("sched_no_command"))
         if not re.fullmatch(r"[A-Za-z0-9_.@-]+", self.name):
-            raise ScheduleError(f"недопустимое имя задания: {self.name!r} (латиница, цифры, - _ .)")
+            raise ScheduleError(t("sched_bad_name", name=repr(self.name)))
         if not _TIME.match(self.time):
-            raise ScheduleError(f"время задаётся как ЧЧ:ММ, получено {self.time!r}")
+            raise ScheduleError(t("sched_bad_time", value=repr(self.time)))
         if self.cron_spec is not None and len(self.cron_spec.split()) != 5:
-            raise ScheduleError(
-                f"расписание cron — пять полей (мин час день мес день_недели): {self.cron_spec!r}"
-            )
+            raise ScheduleError(t("sched_bad_cron", value=repr(self.cron_spec)))
 
     def resolved_command(self) -> list[str]:
         """The program with an absolute path: systemd and cron run with a minimal PATH."""
@@ -66,17 +66,17 @@ def _systemd_quote(arg: str) -> str:
 
 def service_text(s: Schedule) -> str:
     exec_start = " ".join(_systemd_quote(a) for a in s.resolved_command())
-    return f"""# {s.name}.service — плановое сканирование pdscan (создано `pdscan schedule`)
-# Коды выхода: 0 — нового нет, 1 — новые находки или нарушения, 2 — ошибка сканирования.
+    return f"""# {s.name}.service — {t("sched_service_head")}
+# {t("sched_exit_codes")}
 [Unit]
-Description=pdscan: поиск персональных данных ({s.name})
+Description={t("sched_service_description", name=s.name)}
 After=network-online.target remote-fs.target
 Wants=network-online.target
 
 [Service]
 Type=oneshot
 ExecStart={exec_start}
-# Код 1 (новые находки) не считается сбоем службы; удалите строку, чтобы на него срабатывал OnFailure=.
+# {t("sched_success_note")}
 SuccessExitStatus=1
 Nice=10
 IOSchedulingClass=idle
@@ -86,13 +86,13 @@ IOSchedulingClass=idle
 def timer_text(s: Schedule) -> str:
     hour, minute = s._hm()
     calendar = s.on_calendar or f"*-*-* {hour:02d}:{minute:02d}:00"
-    return f"""# {s.name}.timer — расписание для {s.name}.service
+    return f"""# {s.name}.timer — {t("sched_timer_head", name=s.name)}
 [Unit]
-Description=pdscan: расписание сканирования ({s.name})
+Description={t("sched_timer_description", name=s.name)}
 
 [Timer]
 OnCalendar={calendar}
-# Пропущенный запуск (машина была выключена) выполняется при включении.
+# {t("sched_persistent")}
 Persistent=true
 RandomizedDelaySec=5min
 
@@ -133,8 +133,4 @@ def install(s: Schedule, unit_dir: Path | None = None) -> list[Path]:
 
 def enable_hint(s: Schedule, unit_dir: Path) -> str:
     user = " --user" if unit_dir == default_unit_dir(True) and (s.user or os.geteuid() != 0) else ""
-    return (
-        f"Включите расписание:\n  systemctl{user} daemon-reload\n"
-        f"  systemctl{user} enable --now {s.name}.timer\n"
-        f"Проверка: systemctl{user} list-timers {s.name}.timer; журнал: journalctl{user} -u {s.name}.service\n"
-    )
+    return t("sched_enable", user=user, name=s.name)

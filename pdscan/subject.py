@@ -14,16 +14,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from pdscan.fingerprint import fingerprint
+from pdscan.i18n import SUBJECT_VALUES, entity_name, pick, t
 from pdscan.store import Store
 
-# option → (entity, recognizer class path, what the officer is told when a value is not valid)
+# option → (entity, recognizer class path); what a valid value looks like: i18n.SUBJECT_VALUES
 IDENTIFIERS = {
-    "snils": ("RU_SNILS", "recognizers.snils:RuSnilsRecognizer", "СНИЛС (11 цифр с верным контрольным числом)"),
-    "passport": ("RU_PASSPORT", "recognizers.passport:RuPassportRecognizer", "серия и номер паспорта РФ (10 цифр)"),
-    "inn": ("RU_INN", "recognizers.inn:RuInnRecognizer", "ИНН физического лица (12 цифр с верными контрольными)"),
-    "phone": ("PHONE_NUMBER", "recognizers.phone:RuPhoneRecognizer", "российский номер телефона"),
-    "email": ("EMAIL_ADDRESS", "recognizers.email:RuEmailRecognizer", "личный адрес e-mail"),
-}  # fmt: skip
+    "snils": ("RU_SNILS", "recognizers.snils:RuSnilsRecognizer"),
+    "passport": ("RU_PASSPORT", "recognizers.passport:RuPassportRecognizer"),
+    "inn": ("RU_INN", "recognizers.inn:RuInnRecognizer"),
+    "phone": ("PHONE_NUMBER", "recognizers.phone:RuPhoneRecognizer"),
+    "email": ("EMAIL_ADDRESS", "recognizers.email:RuEmailRecognizer"),
+}
 OPTION_NAMES = {"snils": "--snils", "passport": "--passport", "inn": "--inn", "phone": "--phone",
                 "email": "--email", "name": "--name"}  # fmt: skip
 
@@ -54,8 +55,6 @@ class Hit:
     locations: list[str] = field(default_factory=list)
 
     def record(self) -> dict:
-        from pdscan.i18n import entity_name
-
         return {
             "path": self.path,
             "entity": self.entity,
@@ -81,7 +80,7 @@ def _name_queries(text: str, key: bytes | None) -> list[Query]:
 
     found = finder().find(text)
     if not found:
-        raise SubjectError("--name: не удалось распознать ФИО; укажите «Фамилия Имя Отчество»")
+        raise SubjectError(t("subj_bad_name"))
     normalized = max(found, key=lambda d: len(d.normalized)).normalized
     out = [Query(ENTITY, fingerprint(ENTITY, normalized, key), True, "name")]
     words = normalized.split()
@@ -102,15 +101,15 @@ def build_queries(values: dict[str, list[str]], key: bytes | None = None) -> lis
             if option == "name":
                 out.extend(_name_queries(raw, key))
                 continue
-            entity, spec, what = IDENTIFIERS[option]
+            entity, spec = IDENTIFIERS[option]
             normalized = _recognizer(spec).normalize(raw)
             if normalized is None:
-                raise SubjectError(f"{OPTION_NAMES[option]}: значение не похоже на {what}")
+                raise SubjectError(
+                    t("subj_invalid", option=OPTION_NAMES[option], what=pick(SUBJECT_VALUES[option]))
+                )
             out.append(Query(entity, fingerprint(entity, normalized, key), True, option))
     if not out:
-        raise SubjectError(
-            "укажите хотя бы один признак субъекта: --snils, --passport, --inn, --phone, --email или --name"
-        )
+        raise SubjectError(t("subj_none"))
     return out
 
 
@@ -136,19 +135,17 @@ def search(store: Store, queries: list[Query]) -> list[Hit]:
 
 
 def render_table(hits: list[Hit]) -> str:
-    from pdscan.i18n import entity_name
-
     if not hits:
-        return "Данные субъекта в базе не найдены.\n"
+        return t("subj_not_found") + "\n"
     files = sorted({h.path for h in hits})
-    lines = [f"Файлов с данными субъекта: {len(files)}"]
+    lines = [t("subj_files", n=len(files))]
     current = None
     for h in hits:
         if h.path != current:
             current = h.path
             lines.append("")
-            lines.append(f"{h.path}  (владелец {h.owner or '—'}, изменён {h.modified or '—'})")
-        mark = "" if h.exact else "  [возможно однофамилец]"
+            lines.append(t("subj_file", path=h.path, owner=h.owner or "—", modified=h.modified or "—"))
+        mark = "" if h.exact else t("subj_possible")
         times = f" ×{h.count}" if h.count > 1 else ""
         lines.append(
             f"  {entity_name(h.entity):<26} {', '.join(h.masked):<24}{times:<6} {'; '.join(h.locations[:5])}{mark}"

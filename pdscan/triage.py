@@ -16,6 +16,7 @@ import os
 from dataclasses import asdict, dataclass
 from typing import IO
 
+from pdscan.i18n import t
 from pdscan.store import Store
 
 STATES = ("false_positive", "accepted", "remediated")
@@ -25,7 +26,7 @@ ALL_FILES = "*"
 
 
 class TriageError(Exception):
-    """A mark that cannot be set; str() is the Russian message."""
+    """A mark that cannot be set; str() is the message (Russian, or English with --lang en)."""
 
 
 @dataclass
@@ -52,14 +53,14 @@ def resolve_path(store: Store, path: str) -> str:
     for candidate in (path, os.path.abspath(path)):
         if store.conn.execute("SELECT 1 FROM files WHERE path=?", (candidate,)).fetchone():
             return candidate
-    raise TriageError(f"файл {path} не найден в базе: укажите путь так, как он записан в отчёте")
+    raise TriageError(t("tri_not_in_db", path=path))
 
 
 def resolve_fingerprint(store: Store, path: str, fp: str) -> str:
     """A full fingerprint from a full one or a unique prefix (8+ characters) found in that file."""
     fp = fp.strip().lower()
     if len(fp) < 8:
-        raise TriageError("отпечаток слишком короткий: нужно не меньше 8 символов")
+        raise TriageError(t("tri_fp_short"))
     sql = "SELECT DISTINCT g.fingerprint FROM findings g JOIN files f ON f.id = g.file_id WHERE g.fingerprint >= ? AND g.fingerprint < ?"
     args: list = [fp, fp + "g"]  # hex digits sort below "g": the range is the prefix
     if path != ALL_FILES:
@@ -67,10 +68,10 @@ def resolve_fingerprint(store: Store, path: str, fp: str) -> str:
         args.append(path)
     found = [r[0] for r in store.conn.execute(sql, args)]
     if not found:
-        where = "в базе" if path == ALL_FILES else f"в файле {path}"
-        raise TriageError(f"находка с отпечатком {fp} {where} не найдена")
+        where = t("tri_in_db") if path == ALL_FILES else t("tri_in_file", path=path)
+        raise TriageError(t("tri_fp_not_found", fp=fp, where=where))
     if len(found) > 1:
-        raise TriageError(f"отпечаток {fp} неоднозначен ({len(found)} совпадений): укажите его полностью")
+        raise TriageError(t("tri_fp_ambiguous", fp=fp, n=len(found)))
     return found[0]
 
 
@@ -87,12 +88,12 @@ def mark(
 ) -> Mark:
     """Mark one finding (fingerprint), one violation (rule) or the whole file."""
     if state not in STATES:
-        raise TriageError(f"неизвестное состояние {state}: допустимы {', '.join(STATES)}")
+        raise TriageError(t("tri_bad_state", state=state, allowed=", ".join(STATES)))
     reason = (reason or "").strip()
     if state == "accepted" and not reason:
-        raise TriageError('для состояния accepted укажите основание: --reason "…"')
+        raise TriageError(t("tri_need_reason"))
     if sum((fingerprint is not None, rule is not None, whole_file)) != 1:
-        raise TriageError("укажите одно из: --fingerprint, --rule или --file")
+        raise TriageError(t("tri_one_of"))
     path = resolve_path(store, path)
     if fingerprint is not None:
         target = resolve_fingerprint(store, path, fingerprint)
@@ -100,7 +101,7 @@ def mark(
         target = f"rule:{rule}"
     else:
         if path == ALL_FILES:
-            raise TriageError("--file отмечает один файл: укажите его путь, а не *")
+            raise TriageError(t("tri_file_star"))
         target = "*"
     m = Mark(path, target, state, reason, actor or _actor(), _now())
     store.set_triage(m.path, m.target, m.state, m.reason, m.actor)
@@ -160,26 +161,26 @@ def import_baseline(store: Store, path: str) -> int:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except OSError as e:
-        raise TriageError(f"не удалось прочитать {path}: {e.strerror or e}") from None
+        raise TriageError(t("tri_read_fail", path=path, error=e.strerror or e)) from None
     except json.JSONDecodeError as e:
-        raise TriageError(f"{path}: не JSON (строка {e.lineno}): {e.msg}") from None
+        raise TriageError(t("tri_not_json", path=path, line=e.lineno, error=e.msg)) from None
     if not isinstance(doc, dict) or doc.get("format") != BASELINE_FORMAT:
-        raise TriageError(f'{path}: это не файл базовой линии pdscan (нет "format": "{BASELINE_FORMAT}")')
+        raise TriageError(t("tri_not_baseline", path=path, fmt=BASELINE_FORMAT))
     if doc.get("version") != BASELINE_VERSION:
-        raise TriageError(f"{path}: неподдерживаемая версия базовой линии {doc.get('version')}")
+        raise TriageError(t("tri_bad_version", path=path, v=doc.get("version")))
     items = doc.get("marks")
     if not isinstance(items, list):
-        raise TriageError(f"{path}: нет списка marks")
+        raise TriageError(t("tri_no_marks_key", path=path))
     parsed: list[Mark] = []
     for i, it in enumerate(items, 1):
         if not isinstance(it, dict) or not all(
             isinstance(it.get(k), str) for k in ("path", "target", "state")
         ):
-            raise TriageError(f"{path}: запись {i}: нужны строки path, target и state")
+            raise TriageError(t("tri_entry_fields", path=path, i=i))
         if it["state"] not in STATES:
-            raise TriageError(f"{path}: запись {i}: неизвестное состояние {it['state']}")
+            raise TriageError(t("tri_entry_state", path=path, i=i, state=it["state"]))
         if it["state"] == "accepted" and not str(it.get("reason", "")).strip():
-            raise TriageError(f"{path}: запись {i}: для accepted нужно основание (reason)")
+            raise TriageError(t("tri_entry_reason", path=path, i=i))
         parsed.append(
             Mark(it["path"], it["target"], it["state"], str(it.get("reason", "")), str(it.get("actor", "")))
         )
