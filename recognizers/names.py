@@ -71,32 +71,65 @@ _SECOND_RES = (
     ("\t", re.compile(r"\t(?=[А-ЯЁ])")),
     ("\u00a0", re.compile(r"\u00a0(?=[А-ЯЁ])")),
 )
-# The characters a run may hold; a scan for runs that starts right after any other character finds
-# the same runs from there on as the scan of the whole text.
+# A whole-text scan for runs tries every position that is not inside a run, and no run holds a
+# character outside _RUN_CHARS, nor a lowercase word (a lowercase letter after a blank). A scan that
+# starts right after such a character, or at such a word, finds the same runs from there on; a scan
+# may stop at one, too (the look-ahead at a run's end sees the character after it).
 _RUN_CHARS = "А-ЯЁа-яё. \u00a0\t\r\n-"
-_LAST_STOP_RE = re.compile(rf"[^{_RUN_CHARS}][{_RUN_CHARS}]*\Z")
-_STOP_REACH = 200
+_BLANKS = frozenset(" \u00a0\t\r\n")
+_LOWER = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_CAPS = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+_CYR = _LOWER | _CAPS
+_IN_RUN = _CYR | frozenset(".-") | _BLANKS
+_BOUNDARY_RE = re.compile(rf"[^{_RUN_CHARS}]|(?<=[ \u00a0\t\r\n])[а-яё]")
+
+
+def _after_token(text: str, p: int) -> bool:
+    """Can the capital at p be a second token: does a capitalised word or an initial's dot stand
+    before the blanks before it? (If not, a run that starts at p has a second token of its own.)"""
+    j = p
+    while j > 0 and text[j - 1] in _BLANKS:
+        j -= 1
+    if j == 0:
+        return False
+    if text[j - 1] == ".":
+        return True
+    w = j
+    while w > 0 and text[w - 1] in _CYR:
+        w -= 1
+    return w < j and text[w] in _CAPS
+
+
+def _run_scan_start(text: str, p: int, floor: int) -> int:
+    """The nearest position before p (not before ``floor``) that a scan for runs may start from."""
+    i = p
+    while i > floor:
+        c = text[i - 1]
+        if c not in _IN_RUN:
+            return i
+        if c in _LOWER and i >= 2 and text[i - 2] in _BLANKS:
+            return i - 1
+        i -= 1
+    return floor
 
 
 def _runs(text: str) -> list[re.Match]:
-    """The matches of _RUN_RE.finditer(text), found by scanning only the stretches around second
-    tokens (most of a long text has none)."""
+    """The matches of _RUN_RE.finditer(text), found by scanning only around second tokens (a
+    long text has few): from the nearest place before one that a scan may start from to the
+    nearest one after it that it may stop at."""
     seconds = sorted({m.start() + 1 for c, rx in _SECOND_RES if c in text for m in rx.finditer(text)})
     runs: list[re.Match] = []
-    covered = 0  # every run that starts before this is found; a whole-text scan tries this position
+    covered = 0  # every run that starts before this is found; a scan may start here
     for p in seconds:
-        if p < covered:
+        if p < covered or not _after_token(text, p):
             continue
-        lo = max(covered, p - _STOP_REACH)
-        stop = _LAST_STOP_RE.search(text, lo, p) or (lo > covered and _LAST_STOP_RE.search(text, covered, lo))
-        q = stop.start() + 1 if stop else covered
-        for m in _RUN_RE.finditer(text, q):
-            runs.append(m)
-            covered = m.end()
-            if covered > p:
-                break
+        start = _run_scan_start(text, p, covered)
+        stop = _BOUNDARY_RE.search(text, p)
+        if stop is None:
+            covered = len(text)
         else:
-            break  # no run after q at all
+            covered = stop.start() + (text[stop.start()] not in _LOWER)
+        runs += _RUN_RE.finditer(text, start, covered)
     return runs
 
 
