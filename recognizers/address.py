@@ -82,6 +82,26 @@ _SPACE_WORDS = (
 )  # fmt: skip
 
 
+def _trie(words: list[str]) -> str:
+    """One alternation for ``words``, nested by common prefixes (the regex engine then rules a
+    place out at one character instead of trying every word)."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 def _word_anchor_re(lead: str, words: tuple[str, ...], tail: str) -> re.Pattern:
     """``lead`` right after one of ``words`` (group i + 1 for words[i]), then ``_NEXT``."""
     ends = "".join(sorted({w[-1] for w in words}))
@@ -91,10 +111,19 @@ def _word_anchor_re(lead: str, words: tuple[str, ...], tail: str) -> re.Pattern:
 
 
 _DOT_RE = _word_anchor_re(r"\.", _DOT_WORDS, r"\.")
-_SPACE_RE = _word_anchor_re(" ", _SPACE_WORDS, " ")
-_NBSP_RE = _word_anchor_re("\u00a0", _SPACE_WORDS, "\u00a0")
-# Characters before a postal index (line breaks are spaces by then), and a literal-led regex each.
-_INDEX_LEADS = (" ", ",", ":", ";", "(", "\t", "\u00a0")
+# Whole words and indexes at a blank are looked for in the reversed text: there a word follows
+# the blank, and the regex engine matches a prefix tree of words fast (at a blank of the text, 48
+# look-behinds, one per word, are tried one after another). Group "i": six digits right after the
+# blank in the text; group "w" or "v": a reversed word right before it, the blank followed by a
+# number, "№", a capital or more blanks.
+_REV_WORDS = _trie([w[::-1] for w in _SPACE_WORDS])
+_REV_SPACE_RE = re.compile(
+    rf" (?<=[0-9№А-ЯЁ \u00a0] )(?:(?<=\d )(?<=(?<!\d)\d{{6}} )(?P<i>)(?P<w>{_REV_WORDS})?|(?P<v>{_REV_WORDS}))"
+)
+_REV_NBSP_RE = re.compile(rf"\u00a0(?<=[0-9№А-ЯЁ \u00a0]\u00a0)(?P<w>{_REV_WORDS})")
+_NEXT_AFTER_BLANKS_RE = re.compile(r"[ \u00a0]*[0-9№А-ЯЁ]")
+# Other characters before a postal index (line breaks are spaces by then), a literal-led regex each.
+_INDEX_LEADS = (",", ":", ";", "(", "\t", "\u00a0")
 _INDEX_RES = tuple((c, re.compile(re.escape(c) + r"(?=\d{6}(?!\d))")) for c in _INDEX_LEADS)
 _INDEX_AT_START = re.compile(r"\d{6}(?!\d)")
 _DOM_DIGIT_RE = re.compile(r"дом(?=[0-9№])")  # "дом5": the one word anchor seen with no blank after it
@@ -136,14 +165,20 @@ def _anchors(text: str) -> list[tuple[int, bool]]:
             out += [(m.end(), True) for m in rx.finditer(text)]
     if _INDEX_AT_START.match(text):
         out.append((0, True))
-    rxs = (_DOT_RE, _SPACE_RE, _DOM_DIGIT_RE) + ((_NBSP_RE,) if "\u00a0" in text else ())
-    for rx in rxs:
-        for m in rx.finditer(text):
-            start = m.start(m.lastindex or 0)
-            if not _word_at(text, start):
-                continue
-            if start and text[start - 1] == "-" and _hidden(text, start):
-                continue
+    words = [m.start(m.lastindex or 0) for rx in (_DOT_RE, _DOM_DIGIT_RE) for m in rx.finditer(text)]
+    rev = text[::-1]
+    last = len(text) - 1
+    for rx in (_REV_SPACE_RE, _REV_NBSP_RE) if "\u00a0" in text else (_REV_SPACE_RE,):
+        for m in rx.finditer(rev):
+            blank = last - m.start()
+            found = m.groupdict()
+            if found.get("i") is not None:
+                out.append((blank + 1, True))
+            w = found.get("w") or found.get("v")
+            if w and _NEXT_AFTER_BLANKS_RE.match(text, blank):
+                words.append(blank - len(w))
+    for start in words:
+        if _word_at(text, start) and not (start and text[start - 1] == "-" and _hidden(text, start)):
             out.append((start, False))
     out.sort()
     return out
@@ -180,6 +215,11 @@ def _live(text: str, pos: int, index: bool) -> bool:
         m = _COMP_RE.match(text, pos)
         if m and m.lastgroup in _LIVE_AT:
             return True
+        j = pos  # a street's name before its kind word ends with a small letter, then blanks
+        while j > 0 and text[j - 1] in " \u00a0":
+            j -= 1
+        if j == pos or j == 0 or not ("а" <= text[j - 1] <= "я" or text[j - 1] == "ё"):
+            return False
         for p in _word_starts_before(text, pos, 2):
             m = _COMP_RE.match(text, p)
             if m and m.lastgroup == "street" and m.end() > pos:

@@ -6,6 +6,7 @@ import pytest
 from synth_ru import Gen
 
 from pdscan.model import Chunk
+from recognizers import address
 from recognizers.address import RuAddressRecognizer, detect_chunk, find, mask, normalize
 
 
@@ -173,3 +174,9 @@ def test_many_blanks_stay_linear():
         start = time.process_time()
         find(text)
         assert time.process_time() - start < 1.0
+
+
+def test_a_house_word_and_an_index_at_one_blank_are_two_anchors():
+    # The reversed-text scan reports both at "дом 123456": the word before the blank, the index after it.
+    assert address._anchors("дом 123456") == [(0, False), (4, True)]
+    assert address._anchors("улица\u00a0Ленина, д.\u00a05") == [(0, False), (14, False)]
