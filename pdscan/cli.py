@@ -81,7 +81,7 @@ def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None)
         except SmbError as e:
             raise click.UsageError(str(e)) from None
     if not roots:
-        raise click.UsageError("укажите ROOT (папку, файл, smb://хост/папка) или --hosts-file")
+        raise click.UsageError(t("scan_no_roots"))
     if smb_config:
         os.environ["PDSCAN_SMB_CONFIG"] = os.path.abspath(smb_config)  # worker processes read it too
     smb = [r for r in roots if r.startswith("smb://")]
@@ -93,10 +93,7 @@ def _smb_roots(roots: list[str], hosts_file: str | None, smb_config: str | None)
             try:
                 host = SmbUrl.parse(r).host
                 if credentials_for(host) is None:
-                    raise click.UsageError(
-                        f"нет учётных данных SMB для {host}: задайте PDSCAN_SMB_USER и PDSCAN_SMB_PASSWORD "
-                        "или файл smb.ini с правами 0600 (--smb-config)"
-                    )
+                    raise click.UsageError(t("scan_no_smb_credentials", host=host))
             except (SmbError, SmbConfigError) as e:
                 raise click.UsageError(str(e)) from None
     return roots
@@ -190,7 +187,7 @@ def scan(
     roots = _smb_roots(list(roots), hosts_file, smb_config)
     for r in roots:
         if not r.startswith("smb://") and not os.path.lexists(r):
-            raise click.BadParameter(f"путь не найден: {r}", param_hint="ROOT")
+            raise click.BadParameter(t("scan_path_not_found", path=r), param_hint="ROOT")
     policy, policy_version = load_policy_arg(policy_file)
     options = ScanOptions(
         jobs=jobs if jobs is not None else (os.cpu_count() or 1),

@@ -56,6 +56,18 @@ MESSAGES = {
         "база {path} не найдена — сначала выполните pdscan scan --db {path} …",
         "database {path} not found — run pdscan scan --db {path} … first",
     ),
+    # pdscan scan: what it refuses before reading anything
+    "scan_no_roots": (
+        "укажите ROOT (папку, файл, smb://хост/папка) или --hosts-file",
+        "give ROOT (a folder, a file, smb://host/share) or --hosts-file",
+    ),
+    "scan_no_smb_credentials": (
+        "нет учётных данных SMB для {host}: задайте PDSCAN_SMB_USER и PDSCAN_SMB_PASSWORD "
+        "или файл smb.ini с правами 0600 (--smb-config)",
+        "no SMB credentials for {host}: set PDSCAN_SMB_USER and PDSCAN_SMB_PASSWORD "
+        "or an smb.ini file with mode 0600 (--smb-config)",
+    ),
+    "scan_path_not_found": ("путь не найден: {path}", "path not found: {path}"),
     # pdscan diff
     "diff_no_db": (
         "база {path} не найдена — сначала выполните pdscan scan",

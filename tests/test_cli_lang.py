@@ -374,3 +374,16 @@ def test_subject_errors_in_english(store):
     r = cli("subject", "--db", store["db"], "--lang", "en")
     assert r.rc == 2 and "give at least one identifier of the subject" in r.stderr
     assert not CYRILLIC.search(r.stderr)
+
+
+# ---- pdscan scan: what it refuses before reading ---------------------------------------------------
+
+
+def test_scan_refusals_in_english(tmp_path):
+    missing = tmp_path / "нет"
+    r = cli("scan", "--lang", "en", "--no-store", missing)
+    assert r.rc == 2 and f"path not found: {missing}" in r.stderr
+    assert_english(r.stderr, missing)
+    r = cli("scan", "--lang", "en", "--no-store")
+    assert r.rc == 2 and "give ROOT (a folder, a file, smb://host/share) or --hosts-file" in r.stderr
+    assert "путь не найден" in cli("scan", "--no-store", missing).stderr
