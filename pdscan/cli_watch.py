@@ -19,6 +19,7 @@ from pdscan.cli_common import (
     reading_options,
     setup_logging,
 )
+from pdscan.i18n import t
 
 log = logging.getLogger("pdscan")
 
@@ -107,7 +108,7 @@ def watch(
         if r.lower().startswith("smb://"):
             continue  # a host that is down at start is polled until it is back
         if not os.path.isdir(r):
-            raise click.BadParameter(f"папка не найдена: {r}", param_hint="ROOT")
+            raise click.BadParameter(t("watch_root_not_found", path=r), param_hint="ROOT")
     policy, policy_version = load_policy_arg(policy_file)
     try:
         alert_config = load_alert_config(alerts_config)

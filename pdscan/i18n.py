@@ -68,6 +68,22 @@ MESSAGES = {
         "or an smb.ini file with mode 0600 (--smb-config)",
     ),
     "scan_path_not_found": ("путь не найден: {path}", "path not found: {path}"),
+    "watch_root_not_found": ("папка не найдена: {path}", "folder not found: {path}"),
+    # the store
+    "store_newer": (
+        "база {path} создана более новой версией pdscan (схема {version}), обновите pdscan",
+        "database {path} was made by a newer pdscan (schema {version}): update pdscan",
+    ),
+    "store_locked": (
+        "база {path} занята другим сканированием{who}; дождитесь его окончания или укажите другую базу (--db)",
+        "database {path} is in use by another scan{who}; wait for it to finish or give another database (--db)",
+    ),
+    "store_locked_by": (" (процесс {pid})", " (process {pid})"),
+    "store_waiting": (
+        "база {path} занята (процесс {pid}), ждём",
+        "database {path} is busy (process {pid}), waiting",
+    ),
+    "store_open_failed": ("не удалось открыть базу {path}: {error}", "cannot open database {path}: {error}"),
     # pdscan diff
     "diff_no_db": (
         "база {path} не найдена — сначала выполните pdscan scan",

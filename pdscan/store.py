@@ -39,6 +39,7 @@ from pathlib import Path
 import platformdirs
 
 import pdscan
+from pdscan.i18n import t
 from pdscan.migrations import MIGRATIONS
 from pdscan.model import INFO_RULES, FileRef, FileResult, Finding, Violation
 
@@ -229,9 +230,7 @@ class Store:
     def _migrate(self) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise StoreError(
-                f"база {self.path} создана более новой версией pdscan (схема {version}), обновите pdscan"
-            )
+            raise StoreError(t("store_newer", path=self.path, version=version))
         for i in range(version, len(MIGRATIONS)):
             # One script per migration, applied atomically with its version number.
             try:
@@ -290,16 +289,13 @@ class Store:
                 else:  # the holder writes "pid role" just after it takes the lock: give it a moment
                     limit = WAIT_FOR_WATCH if role == "watch" else (0.0 if pid else 1.0)
                 if (limit is not None and time.monotonic() - since >= limit) or self.should_stop():
-                    who = f" (процесс {pid})" if pid else ""
-                    raise StoreLocked(
-                        f"база {self.path} занята другим сканированием{who}; "
-                        "дождитесь его окончания или укажите другую базу (--db)"
-                    )
+                    who = t("store_locked_by", pid=pid) if pid else ""
+                    raise StoreLocked(t("store_locked", path=self.path, who=who))
                 if role == "watch" and not marked:
                     _write_private(f"{self.path}.lock.wait", str(os.getpid()))
                     marked = True
                 if not told and (self.role == "watch" or role == "watch"):
-                    log.info("база %s занята (процесс %s), ждём", self.path, pid or "?")
+                    log.info(t("store_waiting", path=self.path, pid=pid or "?"))
                     told = True
                 time.sleep(LOCK_POLL)
         except BaseException:
@@ -1030,4 +1026,4 @@ def open_store(path: str | os.PathLike | None = None) -> Store:
     try:
         return Store(path)
     except sqlite3.DatabaseError as e:
-        raise StoreError(f"не удалось открыть базу {path or default_db_path()}: {e}") from None
+        raise StoreError(t("store_open_failed", path=path or default_db_path(), error=e)) from None

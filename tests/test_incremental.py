@@ -175,6 +175,8 @@ def test_second_scan_on_a_busy_store_exits_2(tmp_path, pdscan_cmd):
         assert r.rc == 2
         assert "занята другим сканированием" in r.stderr and str(os.getpid()) in r.stderr
         assert r.records == []  # refused before any output
+        en = scan(pdscan_cmd, tree, db, "--lang", "en")
+        assert en.rc == 2 and f"is in use by another scan (process {os.getpid()})" in en.stderr
     finally:
         holder.close()
     assert scan(pdscan_cmd, tree, db).rc == 1
