@@ -243,6 +243,7 @@ _AFTER_PREFIX = frozenset(" \u00a0.года")
 _SYNC_CHARS = (",", "\n", ":", ";", "(", ")", "«", '"')
 _DATE_CHARS = frozenset("./-»\u00a0 ")
 _SYNC_REACH = 200
+_SHORT = 2000  # characters: shorter text has every date judged (a dozen regex passes cost more)
 
 
 def _sync_before(text: str, pos: int, floor: int) -> int:
@@ -375,18 +376,18 @@ def _find_near_cues(text: str, hints: list[tuple[int, int]], today: dt.date) -> 
 def find(text: str, context: str = "") -> list[Detection]:
     """Birth dates in text; ``context`` is a table header (cells joined by tabs) when the text is a row."""
     hdr = _header_cells(context) if "\t" in text else ()
-    today = dt.date.today()
     if any(hdr):
-        return _find_all(text, hdr, -1, today)
-    if any(c in text for c in _CUE_ODD):
+        return _find_all(text, hdr, -1, dt.date.today())
+    if len(text) <= _SHORT or any(c in text for c in _CUE_ODD):
         if not _has_cue(text):
             return []
-        return _find_all(text, hdr, _header_line_end(text), today)
+        return _find_all(text, hdr, _header_line_end(text) if not hdr else -1, dt.date.today())
     hints = _hints(text)
     if not any(text[h:e] in _CUE_LITERAL_SET for h, e in hints):
         return []  # the same test as _has_cue: each literal is one hint in one letter case
+    today = dt.date.today()
     # A header line holds "дата рождения" or "date of birth", so a "рожд" or "birth" hint.
-    if any(text[h:e].lower() in ("рожд", "birth") for h, e in hints):
+    if not hdr and any(text[h:e].lower() in ("рожд", "birth") for h, e in hints):
         header_end = _header_line_end(text)
         if header_end >= 0:
             return _find_all(text, hdr, header_end, today)

@@ -81,6 +81,7 @@ _LOWER = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыь
 _CAPS = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 _CYR = _LOWER | _CAPS
 _IN_RUN = _CYR | frozenset(".-") | _BLANKS
+_SHORT = 2000  # characters: shorter text is scanned whole
 _BOUNDARY_RE = re.compile(rf"[^{_RUN_CHARS}]|(?<=[ \u00a0\t\r\n])[а-яё]")
 
 
@@ -114,6 +115,13 @@ def _run_scan_start(text: str, p: int, floor: int) -> int:
 
 
 def _runs(text: str) -> list[re.Match]:
+    """The matches of _RUN_RE.finditer(text)."""
+    if len(text) <= _SHORT:
+        return list(_RUN_RE.finditer(text))  # a few regex passes cost more than one on short text
+    return _runs_near_seconds(text)
+
+
+def _runs_near_seconds(text: str) -> list[re.Match]:
     """The matches of _RUN_RE.finditer(text), found by scanning only around second tokens (a
     long text has few): from the nearest place before one that a scan may start from to the
     nearest one after it that it may stop at."""

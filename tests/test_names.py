@@ -418,3 +418,38 @@ def test_pathological_inputs_stay_linear():
         address.find(text)
         birthdate.find("дата рождения " + text)
         assert time.process_time() - start < 2.0
+
+
+def test_runs_near_second_tokens_are_the_runs_of_a_whole_text_scan():
+    # Long text is scanned for runs only around second tokens; the runs must be the same.
+    import random
+
+    from synth_pd import filler
+
+    nm = names
+
+    def spans(ms):
+        return [(m.start(), m.end()) for m in ms]
+
+    rng = random.Random(4)
+    gen = Gen(8)
+    parts = [filler(rng, 3000)]
+    for doc in gen.documents(60):
+        parts += [c.text for c in doc.chunks] + [filler(rng, rng.randint(0, 500))]
+    tricky = [
+        "Петров И. И. Иванов",
+        "И.И.Иванов",
+        "-Иванов Иван",
+        "XИванов Иван",
+        "Иванов\r\nИван",
+        "ИВАНОВ\t\tПЁТР",
+        "Петрова-Водкина Анна",
+        "проживает Иванов Иван Иванович, паспорт",
+    ]
+    for t in tricky:
+        assert spans(nm._runs_near_seconds(t)) == spans(nm._RUN_RE.finditer(t)), t
+        parts.append(t)
+    text = " ".join(parts)
+    runs = spans(nm._runs_near_seconds(text))
+    assert len(runs) > 100
+    assert runs == spans(nm._RUN_RE.finditer(text))
