@@ -264,29 +264,33 @@ def _sync_before(text: str, pos: int, floor: int) -> int:
 
 # Every cue holds one of the _CUE_HINTS in some letter case. Each regex starts with a literal
 # (the regex engine then skips to it fast, unlike a case-blind scan or text.lower()) and finds
-# every place of its hint; (regex, hint start, hint end) offsets from the match.
+# every place of its hint: (leading character, regex, hint start from the match start).
 _HINT_RES = (
-    (re.compile(r"\.(?<=[рР]\.)"), -1, 0),  # р.
-    (re.compile(r"ж(?<=[рР][оО]ж)[дД]"), -2, 0),  # рожд
-    (re.compile(r"Ж(?<=[рР][оО]Ж)[дД]"), -2, 0),
-    (re.compile(r"л(?<=[рР][оО][дД][иИ]л)"), -4, 0),  # родил
-    (re.compile(r"Л(?<=[рР][оО][дД][иИ]Л)"), -4, 0),
-    (re.compile(r"/(?<=[дД]/)[рР]"), -1, 0),  # д/р
+    (".", re.compile(r"\.(?<=[рР]\.)"), -1),  # р.
+    ("ж", re.compile(r"ж(?<=[рР][оО]ж)[дД]"), -2),  # рожд
+    ("Ж", re.compile(r"Ж(?<=[рР][оО]Ж)[дД]"), -2),
+    ("л", re.compile(r"л(?<=[рР][оО][дД][иИ]л)"), -4),  # родил
+    ("Л", re.compile(r"Л(?<=[рР][оО][дД][иИ]Л)"), -4),
+    ("/", re.compile(r"/(?<=[дД]/)[рР]"), -1),  # д/р
 )
 # The Latin hints meet at "b": "dob", "birth", "born" (and "doborn" holds two).
 _LATIN_HINT_RES = (
-    re.compile(r"b(?:(?<=[dD][oO]b)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))"),
-    re.compile(r"B(?:(?<=[dD][oO]B)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))"),
+    ("b", re.compile(r"b(?:(?<=[dD][oO]b)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))")),
+    ("B", re.compile(r"B(?:(?<=[dD][oO]B)|(?=[iI][rR][tT][hH]|[oO][rR][nN]))")),
 )
 
 
 def _hints(text: str) -> list[tuple[int, int]]:
     """(start, end) of every hint, in any letter case: the places of ``text.lower()`` where one of
-    _CUE_HINTS stands (the caller has ruled out _CUE_ODD, so lower() keeps every offset)."""
+    _CUE_HINTS stands (the caller has ruled out _CUE_ODD, so lower() keeps every offset). Each
+    regex runs only when its leading character is in the text (a test ~10x cheaper than a scan)."""
     out = []
-    for rx, lo, hi in _HINT_RES:
-        out += [(m.start() + lo, m.end() + hi) for m in rx.finditer(text)]
-    for rx in _LATIN_HINT_RES:
+    for lead, rx, back in _HINT_RES:
+        if lead in text:
+            out += [(m.start() + back, m.end()) for m in rx.finditer(text)]
+    for lead, rx in _LATIN_HINT_RES:
+        if lead not in text:
+            continue
         for m in rx.finditer(text):
             b = m.start()
             if b >= 2 and text[b - 2 : b + 1].lower() == "dob":
