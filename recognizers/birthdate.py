@@ -264,13 +264,12 @@ def _sync_before(text: str, pos: int, floor: int) -> int:
 
 # Every cue holds one of the _CUE_HINTS in some letter case. Each regex starts with a literal
 # (the regex engine then skips to it fast, unlike a case-blind scan or text.lower()) and finds
-# every place of its hint: (leading character, regex, hint start from the match start).
+# every place of its hint: (leading character, regex, hint start from the match start; 0: the
+# match is the hint's first letter, its groups tell which hint).
 _HINT_RES = (
-    (".", re.compile(r"\.(?<=[рР]\.)"), -1),  # р.
-    ("ж", re.compile(r"ж(?<=[рР][оО]ж)[дД]"), -2),  # рожд
-    ("Ж", re.compile(r"Ж(?<=[рР][оО]Ж)[дД]"), -2),
-    ("л", re.compile(r"л(?<=[рР][оО][дД][иИ]л)"), -4),  # родил
-    ("Л", re.compile(r"Л(?<=[рР][оО][дД][иИ]Л)"), -4),
+    # р., рожд, родил: one regex per letter case of "р" (their length: 2, 4, 5)
+    ("р", re.compile(r"р(?=(\.)|[оО](?:([жЖ][дД])|[дД][иИ][лЛ]))"), 0),
+    ("Р", re.compile(r"Р(?=(\.)|[оО](?:([жЖ][дД])|[дД][иИ][лЛ]))"), 0),
     ("/", re.compile(r"/(?<=[дД]/)[рР]"), -1),  # д/р
 )
 # The Latin hints meet at "b": "dob", "birth", "born" (and "doborn" holds two).
@@ -286,8 +285,15 @@ def _hints(text: str) -> list[tuple[int, int]]:
     regex runs only when its leading character is in the text (a test ~10x cheaper than a scan)."""
     out = []
     for lead, rx, back in _HINT_RES:
-        if lead in text:
+        if lead not in text:
+            continue
+        if back:
             out += [(m.start() + back, m.end()) for m in rx.finditer(text)]
+            continue
+        for m in rx.finditer(text):
+            h = m.start()
+            dot, zhd = m.group(1, 2)
+            out.append((h, h + (2 if dot else 4 if zhd else 5)))
     for lead, rx in _LATIN_HINT_RES:
         if lead not in text:
             continue
