@@ -169,12 +169,16 @@ def _anchors(text: str) -> list[tuple[int, bool]]:
     rev = text[::-1]
     last = len(text) - 1
     for rx in (_REV_SPACE_RE, _REV_NBSP_RE) if "\u00a0" in text else (_REV_SPACE_RE,):
+        spaces = rx is _REV_SPACE_RE
         for m in rx.finditer(rev):
             blank = last - m.start()
-            found = m.groupdict()
-            if found.get("i") is not None:
-                out.append((blank + 1, True))
-            w = found.get("w") or found.get("v")
+            if spaces:
+                i, w, v = m.group("i", "w", "v")
+                if i is not None:
+                    out.append((blank + 1, True))
+                w = w or v
+            else:
+                w = m.group("w")
             if w and _NEXT_AFTER_BLANKS_RE.match(text, blank):
                 words.append(blank - len(w))
     for start in words:
@@ -249,9 +253,9 @@ def _windows(text: str, live_only: bool = True) -> list[tuple[int, int]]:
     n = len(text)
     spans: list[tuple[int, int, bool]] = []
     for a, index in _anchors(text):
-        lo, hi = max(0, a - _BEFORE), min(n, a + _AFTER)
-        nl = text.find("\n", hi, hi + 40)  # do not cut the last component in two
-        hi = nl if nl >= 0 else min(n, hi + 40)
+        # 40 more characters after: do not cut the last component in two (line breaks are
+        # blanks by now, so there is no line end to stop at)
+        lo, hi = max(0, a - _BEFORE), min(n, a + _AFTER + 40)
         if spans and lo <= spans[-1][1]:
             s_lo, s_hi, live = spans[-1]
             spans[-1] = (s_lo, max(s_hi, hi), live or not live_only or _live(text, a, index))
