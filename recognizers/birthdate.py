@@ -265,11 +265,11 @@ def _sync_before(text: str, pos: int, floor: int) -> int:
 # Every cue holds one of the _CUE_HINTS in some letter case. Each regex starts with a literal
 # (the regex engine then skips to it fast, unlike a case-blind scan or text.lower()) and finds
 # every place of its hint: (leading character, regex, hint start from the match start; 0: the
-# match is the hint's first letter, its groups tell which hint).
+# match is the hint's first letter, the letters after it tell which hint).
 _HINT_RES = (
     # р., рожд, родил: one regex per letter case of "р" (their length: 2, 4, 5)
-    ("р", re.compile(r"р(?=(\.)|[оО](?:([жЖ][дД])|[дД][иИ][лЛ]))"), 0),
-    ("Р", re.compile(r"Р(?=(\.)|[оО](?:([жЖ][дД])|[дД][иИ][лЛ]))"), 0),
+    ("р", re.compile(r"р(?=\.|[оО](?:[жЖ][дД]|[дД][иИ][лЛ]))"), 0),
+    ("Р", re.compile(r"Р(?=\.|[оО](?:[жЖ][дД]|[дД][иИ][лЛ]))"), 0),
     ("/", re.compile(r"/(?<=[дД]/)[рР]"), -1),  # д/р
 )
 # The Latin hints meet at "b": "dob", "birth", "born" (and "doborn" holds two).
@@ -292,8 +292,7 @@ def _hints(text: str) -> list[tuple[int, int]]:
             continue
         for m in rx.finditer(text):
             h = m.start()
-            dot, zhd = m.group(1, 2)
-            out.append((h, h + (2 if dot else 4 if zhd else 5)))
+            out.append((h, h + (2 if text[h + 1] == "." else 4 if text[h + 2] in "жЖ" else 5)))
     for lead, rx in _LATIN_HINT_RES:
         if lead not in text:
             continue
