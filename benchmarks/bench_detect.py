@@ -59,7 +59,7 @@ def cpu_seconds(fn) -> float:
     return time.process_time() - t
 
 
-def time_detector(docs: list[str], repeat: int = 3) -> tuple[float, int]:
+def time_detector(docs: list[str], repeat: int = 9) -> tuple[float, int]:
     det = Detector(ner="off")  # built once, like a worker
     chunks = [Chunk(text=text, location="", line=1) for text in docs]
     findings = []
