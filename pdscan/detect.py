@@ -599,7 +599,7 @@ class Detector:
     def _digit_hits(self, tc: _Text, hits: list) -> None:
         text = tc.text
         min_digits = self._min_digits
-        combined, groups = self._combined
+        combined = self._combined[0]
         numbered = self._numbered_groups
         stems_by_bit = self._stems_by_bit
         header_mask = tc.header.mask if tc.header is not None else 0
