@@ -212,6 +212,7 @@ class Store:
         self.role = "scan"
         self.should_stop: Callable[[], bool] = lambda: False  # ends a watch's wait for the lock
         self._shared = False  # in a watch session: the lock is held only while a batch is written
+        self._data_version = -1  # PRAGMA data_version when this session last took the lock
         self.scan_id: int | None = None
         self.baseline: int = 0
         self._in_tx = False
@@ -309,9 +310,16 @@ class Store:
         os.pwrite(fd, f"{os.getpid()} {self.role}".encode(), 0)
         self._lock_fd = fd
         if self._shared:
-            # Another process may have written since this session's last batch: drop what is cached.
+            self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        """In a watch session: forget rows cached from the files table when another connection
+        (the nightly scan) has written since (SQLite's data_version says so)."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
             self._reused.clear()
             self._dir, self._last_dir, self._dir_rows = None, None, {}
+            self._data_version = version
 
     def unlock(self) -> None:
         if self._lock_fd is not None:
@@ -431,6 +439,8 @@ class Store:
 
     def cached(self, ref: FileRef) -> FileResult | None:
         """The stored result of an unchanged file (size, mtime, inode, detector version), or None."""
+        if self._shared and not self._in_tx:
+            self._drop_stale()
         row = self._file_row(ref.path)
         if (
             row is None

@@ -484,3 +484,26 @@ def test_watch_lets_a_waiting_scan_go_first_and_stops_waiting_on_request(tmp_pat
     stop.clear()
     watch.lock()
     watch.close()
+
+
+def test_watch_session_forgets_rows_the_scan_changed(tmp_path):
+    """Between its batches a watch session may have cached a folder's rows; a scan that rewrote one
+    of them meanwhile must not leave the watch reusing the old result."""
+    path = tmp_path / "pd.db"
+    watch = Store(path)
+    watch.role = "watch"
+    watch.begin(["/share"], ScanOptions(), kind="watch")
+    a, b = ref("/share/a.txt"), ref("/share/b.txt", inode=2)
+    watch.record(result(a, snils()))
+    watch.record(result(b))
+    watch.flush()
+    assert watch.cached(a) is not None and watch.cached(b) is not None  # the folder's rows cached
+    scan = Store(path)
+    scan.begin(["/share"], ScanOptions())
+    scan.record(result(ref("/share/a.txt", size=11)))  # a changed, read by the scan
+    scan.finish(Summary(), False)
+    scan.close()
+    assert watch.cached(a) is None  # the old size no longer matches the stored row
+    assert watch.cached(ref("/share/a.txt", size=11)) is not None
+    watch.finish(Summary(), False)
+    watch.close()
