@@ -53,7 +53,7 @@ from operator import itemgetter
 from pdscan.fingerprint import fingerprint
 from pdscan.model import Chunk, Detection, Finding
 from recognizers import identifier_recognizers
-from recognizers.base import REGEX_FLAGS, RuPatternRecognizer
+from recognizers.base import REGEX_FLAGS, RuPatternRecognizer, trie_pattern
 
 log = logging.getLogger(__name__)
 
@@ -214,27 +214,7 @@ def _words_regex(words: Iterable[str]) -> re.Pattern | None:
     words = {w.lower() for w in words}
     if not words:
         return None
-    return re.compile(r"(?<![0-9a-zа-яё])" + _trie_pattern(words))
-
-
-def _trie_pattern(words: Iterable[str]) -> str:
-    """An alternation as a prefix tree (greedy, so the longest word wins): the regex engine
-    rejects a position on its first character instead of trying every word."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
+    return re.compile(r"(?<![0-9a-zа-яё])" + trie_pattern(words))
 
 
 _ORG_RX = _words_regex(ORG_MARKERS)

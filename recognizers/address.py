@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pdscan.model import Chunk, Detection
+from recognizers.base import trie_pattern
 from recognizers.finder_recognizer import FinderRecognizer
 
 ENTITY = "LOCATION"
@@ -82,26 +83,6 @@ _SPACE_WORDS = (
 )  # fmt: skip
 
 
-def _trie(words: list[str]) -> str:
-    """One alternation for ``words``, nested by common prefixes (the regex engine then rules a
-    place out at one character instead of trying every word)."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
 def _word_anchor_re(lead: str, words: tuple[str, ...], tail: str) -> re.Pattern:
     """``lead`` right after one of ``words`` (group i + 1 for words[i]), then ``_NEXT``."""
     ends = "".join(sorted({w[-1] for w in words}))
@@ -116,7 +97,7 @@ _DOT_RE = _word_anchor_re(r"\.", _DOT_WORDS, r"\.")
 # look-behinds, one per word, are tried one after another). Group "i": six digits right after the
 # blank in the text; group "w" or "v": a reversed word right before it, the blank followed by a
 # number, "№", a capital or more blanks.
-_REV_WORDS = _trie([w[::-1] for w in _SPACE_WORDS])
+_REV_WORDS = trie_pattern([w[::-1] for w in _SPACE_WORDS])
 _REV_SPACE_RE = re.compile(
     rf" (?<=[0-9№А-ЯЁ \u00a0] )(?:(?<=\d )(?<=(?<!\d)\d{{6}} )(?P<i>)(?P<w>{_REV_WORDS})?|(?P<v>{_REV_WORDS}))"
 )

@@ -14,6 +14,7 @@ stem ("паспорт") covers every grammatical form ("паспорта", "па
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from presidio_analyzer import Pattern, PatternRecognizer
 
@@ -122,3 +123,23 @@ class RuPatternRecognizer(PatternRecognizer):
         """A masked form that reveals at most the last 4 characters."""
         keep = 2 if len(normalized) <= 8 else 4
         return "*" * (len(normalized) - keep) + normalized[-keep:]
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """An alternation as a prefix tree (greedy, so the longest word wins): the regex engine
+    rejects a position on its first character instead of trying every word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
