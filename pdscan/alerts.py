@@ -25,11 +25,13 @@ from typing import IO
 
 import yaml
 
+from pdscan.i18n import t
+
 log = logging.getLogger("pdscan.alerts")
 
 
 class AlertConfigError(ValueError):
-    """The alerts config file is wrong; the message says where and why, in Russian."""
+    """The alerts config file is wrong; the message says where and why, in the current language."""
 
 
 @dataclass
@@ -49,7 +51,7 @@ class EmailConfig:
     ssl: bool = False
     username: str = ""
     password: str = ""
-    subject: str = "pdscan: найдены персональные данные"
+    subject: str = field(default_factory=lambda: t("al_subject"))  # in the watch's language
     batch_seconds: float = 60.0  # at most one letter per this many seconds
     max_records: int = 500  # records quoted in one letter; the rest are counted
     timeout: float = 30.0
@@ -73,23 +75,30 @@ class AlertConfig:
 
 def _check_keys(section: str, data: dict, allowed: set[str], required: set[str] = frozenset()) -> None:
     if not isinstance(data, dict):
-        raise AlertConfigError(f"{section}: ожидается словарь (ключ: значение)")
+        raise AlertConfigError(t("ac_not_mapping", section=section))
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise AlertConfigError(
-            f"{section}: неизвестный ключ «{unknown[0]}»; допустимы: {', '.join(sorted(allowed))}"
+            t("ac_unknown_key", section=section, key=unknown[0], allowed=", ".join(sorted(allowed)))
         )
     missing = sorted(required - set(data))
     if missing:
-        raise AlertConfigError(f"{section}: не задан обязательный ключ «{missing[0]}»")
+        raise AlertConfigError(t("ac_missing_key", section=section, key=missing[0]))
 
 
 def _typed(section: str, key: str, value, kind):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        names = {str: "строка", int: "целое число", float: "число", bool: "true/false", list: "список"}
-        raise AlertConfigError(f"{section}.{key}: ожидается {names.get(kind, kind.__name__)}")
+        names = {
+            str: "ac_kind_str",
+            int: "ac_kind_int",
+            float: "ac_kind_float",
+            bool: "ac_kind_bool",
+            list: "ac_kind_list",
+        }
+        what = t(names[kind]) if kind in names else kind.__name__
+        raise AlertConfigError(t("ac_expected", where=f"{section}.{key}", kind=what))
     return value
 
 
@@ -98,14 +107,14 @@ def _str_list(section: str, key: str, value) -> list[str]:
         value = [value]
     value = _typed(section, key, value, list)
     if not value or not all(isinstance(v, str) and v for v in value):
-        raise AlertConfigError(f"{section}.{key}: ожидается непустой список строк")
+        raise AlertConfigError(t("ac_str_list", where=f"{section}.{key}"))
     return value
 
 
 def parse_alert_config(data: dict | None) -> AlertConfig:
     data = data or {}
     top = {"stdout", "jsonl_file", "syslog", "email", "command", "alert_errors"}
-    _check_keys("файл оповещений", data, top)
+    _check_keys(t("ac_file"), data, top)
     cfg = AlertConfig()
     if "stdout" in data:
         cfg.stdout = _typed("", "stdout", data["stdout"], bool)
@@ -118,7 +127,7 @@ def parse_alert_config(data: dict | None) -> AlertConfig:
         _check_keys("syslog", s, {"address", "facility", "tag"})
         cfg.syslog = SyslogConfig(**{k: _typed("syslog", k, v, str) for k, v in s.items()})
         if cfg.syslog.facility not in logging.handlers.SysLogHandler.facility_names:
-            raise AlertConfigError(f"syslog.facility: неизвестное значение «{cfg.syslog.facility}»")
+            raise AlertConfigError(t("ac_facility", value=cfg.syslog.facility))
     if data.get("email") is not None:
         e = data["email"]
         kinds = {
@@ -146,7 +155,7 @@ def parse_alert_config(data: dict | None) -> AlertConfig:
             elif k == "password_env":
                 env = _typed("email", k, v, str)
                 if env not in os.environ:
-                    raise AlertConfigError(f"email.password_env: переменная окружения {env} не задана")
+                    raise AlertConfigError(t("ac_password_env", env=env))
                 kw["password"] = os.environ[env]
             else:
                 kw[k] = _typed("email", k, v, kinds[k])
@@ -175,11 +184,11 @@ def load_alert_config(path: str | None) -> AlertConfig:
         with open(path, encoding="utf-8") as f:
             data = yaml.safe_load(f)
     except OSError as e:
-        raise AlertConfigError(f"{path}: не удалось прочитать ({e.strerror})") from None
+        raise AlertConfigError(t("ac_unreadable", path=path, error=e.strerror)) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f", строка {mark.line + 1}" if mark else ""
-        raise AlertConfigError(f"{path}: ошибка разбора YAML{where}") from None
+        where = t("ac_line", n=mark.line + 1) if mark else ""
+        raise AlertConfigError(t("ac_yaml", path=path, where=where)) from None
     try:
         return parse_alert_config(data)
     except AlertConfigError as e:
@@ -223,7 +232,7 @@ class _RaisingSysLogHandler(logging.handlers.SysLogHandler):
     """Delivery errors go to the Alerter (logged once, in Russian), not to a traceback on stderr."""
 
     def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 — logging's name
-        raise OSError("сообщение не доставлено в syslog")
+        raise OSError(t("al_syslog_failed"))
 
 
 class SyslogSink(Sink):
@@ -266,9 +275,7 @@ class _Threaded(Sink):
             self.q.put_nowait(records)
         except queue.Full:
             self.dropped += len(records)
-            log.warning(
-                "оповещения (%s): очередь переполнена, пропущено записей: %d", self.name, self.dropped
-            )
+            log.warning(t("al_queue_full"), self.name, self.dropped)
 
     def _run(self) -> None:
         while True:
@@ -279,7 +286,7 @@ class _Threaded(Sink):
             try:
                 self.handle(item)
             except Exception as e:  # noqa: BLE001 — a failed delivery must not stop the watch
-                log.error("оповещения (%s): не удалось доставить: %s", self.name, e)
+                log.error(t("al_not_delivered"), self.name, e)
 
     def handle(self, records: list[dict]) -> None:
         raise NotImplementedError
@@ -311,7 +318,7 @@ class CommandSink(_Threaded):
         )
         if proc.returncode != 0:
             err = proc.stderr.decode("utf-8", "replace").strip()[:300]
-            log.error("оповещения (команда): код завершения %d: %s", proc.returncode, err)
+            log.error(t("al_hook_exit"), proc.returncode, err)
 
 
 class EmailSink(_Threaded):
@@ -351,7 +358,7 @@ class EmailSink(_Threaded):
         try:
             self.send_letter(batch, extra)
         except (OSError, smtplib.SMTPException) as e:
-            log.error("оповещения (e-mail): не удалось отправить письмо (%s)", e)
+            log.error(t("al_mail_failed"), e)
 
     def send_letter(self, batch: list[dict], extra: int) -> None:
         cfg = self.cfg
@@ -361,7 +368,7 @@ class EmailSink(_Threaded):
         msg["To"] = ", ".join(cfg.to)
         lines = [format_alert_text(r) for r in batch]
         if extra:
-            lines.append(f"… и ещё записей: {extra}")
+            lines.append(t("al_more", n=extra))
         body = "\n".join(lines) + "\n\nJSON:\n" + "".join(_dump(r) + "\n" for r in batch)
         msg.set_content(body)
         if cfg.ssl:
@@ -379,19 +386,23 @@ class EmailSink(_Threaded):
 
 
 def format_alert_text(rec: dict) -> str:
-    """One Russian line for people (e-mail body): what, where; masked values only."""
-    from pdscan.i18n import entity_name, rule_name
+    """One line for people (e-mail body): what, where; masked values only."""
+    from pdscan.i18n import clause_label, entity_name, rule_name
 
     kind = rec.get("type")
     if kind == "violation":
-        return f"НАРУШЕНИЕ {rec.get('clause', '')}: {rule_name(rec.get('rule', ''))} — {rec.get('path')}"
+        clause = clause_label(rec.get("clause", ""))
+        return t("al_violation", clause=clause, rule=rule_name(rec.get("rule", "")), path=rec.get("path"))
     if kind == "finding":
         where = f"{rec['member']}: " if rec.get("member") else ""
-        return (
-            f"найдено: {entity_name(rec.get('entity', ''))} {rec.get('masked', '')} — "
-            f"{rec.get('path')} ({where}{rec.get('location', '')})"
+        return t(
+            "al_finding",
+            entity=entity_name(rec.get("entity", "")),
+            masked=rec.get("masked", ""),
+            path=rec.get("path"),
+            where=f"{where}{rec.get('location', '')}",
         )
-    return f"ошибка: {rec.get('error', '')} — {rec.get('path')}"
+    return t("al_error", error=rec.get("error", ""), path=rec.get("path"))
 
 
 @dataclass
@@ -411,16 +422,14 @@ class Alerter:
             try:
                 self.sinks.append(JsonlFileSink(cfg.jsonl_file))
             except OSError as e:
-                raise AlertConfigError(
-                    f"jsonl_file: не удалось открыть {cfg.jsonl_file} ({e.strerror})"
-                ) from None
+                raise AlertConfigError(t("ac_jsonl_open", path=cfg.jsonl_file, error=e.strerror)) from None
         if cfg.syslog:
             try:
                 self.sinks.append(SyslogSink(cfg.syslog))
             except (OSError, ValueError) as e:
                 msg = getattr(e, "strerror", None) or str(e)
                 raise AlertConfigError(
-                    f"syslog: не удалось подключиться к {cfg.syslog.address} ({msg})"
+                    t("ac_syslog_connect", address=cfg.syslog.address, error=msg)
                 ) from None
         if cfg.email:
             self.sinks.append(EmailSink(cfg.email))
@@ -434,19 +443,19 @@ class Alerter:
             return
         self.sent += len(records)
         for r in records:
-            log.info("оповещение: %s", _dump(r))
+            log.info(t("al_alert"), _dump(r))
         for sink in self.sinks:
             try:
                 sink.send(records)
             except Exception as e:  # noqa: BLE001 — one broken sink must not silence the others
-                log.error("оповещения (%s): %s", type(sink).__name__, e)
+                log.error(t("al_sink_error"), type(sink).__name__, e)
 
     def close(self) -> None:
         for sink in self.sinks:
             try:
                 sink.close()
             except Exception as e:  # noqa: BLE001
-                log.error("оповещения (%s): %s", type(sink).__name__, e)
+                log.error(t("al_sink_error"), type(sink).__name__, e)
 
 
 __all__ = [

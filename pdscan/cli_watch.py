@@ -137,7 +137,7 @@ def watch(
     watcher = Watcher(list(roots), options, lambda: open_store(db), alerter)
 
     def on_signal(signum, frame):
-        log.info("получен сигнал %s, остановка", signal.Signals(signum).name)
+        log.info(t("w_signal"), signal.Signals(signum).name)
         watcher.stop()
 
     signal.signal(signal.SIGTERM, on_signal)

@@ -606,6 +606,187 @@ REPORT_WORDS = {
     "x_mark_reason": ("Основание отметки", "Mark reason"),
 }
 
+# `pdscan watch`: its log lines (%-format strings: log.info(t(key), args)) and alert texts.
+WATCH_MESSAGES = {
+    "w_event_error": ("ошибка обработки события %s", "error handling event %s"),
+    "w_started": ("наблюдение запущено: %s", "watching started: %s"),
+    "w_stopped": ("наблюдение остановлено", "watching stopped"),
+    "w_status": (
+        "наблюдение: прочитано %d, без изменений %d, удалено %d, оповещений %d, ошибок %d, "
+        "ожидают %d, в очереди %d",
+        "watching: read %d, unchanged %d, deleted %d, alerts %d, errors %d, waiting %d, queued %d",
+    ),
+    "w_root_replaced": (
+        "папка заменена: %s; наблюдение заново и сверка изменений",
+        "folder replaced: %s; watching it anew and catching up on changes",
+    ),
+    "w_no_inotify": (
+        "уведомления ядра недоступны для %s, переход на периодический опрос",
+        "kernel notifications unavailable for %s, falling back to polling",
+    ),
+    "w_root_down_every": (
+        "папка недоступна: %s; повторная попытка каждые %.0f с",
+        "folder unavailable: %s; retrying every %.0f s",
+    ),
+    "w_watch_failed": ("не удалось начать наблюдение за %s: %s", "cannot start watching %s: %s"),
+    "w_watching": ("наблюдение за %s: %s", "watching %s: %s"),
+    "w_polling": ("периодический опрос", "polling"),
+    "w_inotify": ("уведомления ядра", "kernel notifications"),
+    "w_root_back": (
+        "папка снова доступна: %s; сверка изменений",
+        "folder available again: %s; catching up on changes",
+    ),
+    "w_root_down": ("папка недоступна: %s; повторная попытка", "folder unavailable: %s; retrying"),
+    "w_queue_error": ("ошибка в очереди изменений", "error in the change queue"),
+    "w_listdir_failed": ("не удалось прочитать папку %s: %s", "cannot read folder %s: %s"),
+    "w_smb_polling": (
+        "наблюдение за %s: периодический опрос SMB каждые %.1f с",
+        "watching %s: polling SMB every %.1f s",
+    ),
+    "w_poll_error": ("ошибка опроса %s", "error polling %s"),
+    "w_smb_down": (
+        "SMB-ресурс недоступен: %s (%s); повторная попытка каждые %g с",
+        "SMB share unavailable: %s (%s); retrying every %g s",
+    ),
+    "w_smb_back": ("SMB-ресурс снова доступен: %s", "SMB share available again: %s"),
+    "w_smb_poll_error": ("ошибка опроса SMB: %s", "SMB polling error: %s"),
+    "w_stopped_error": ("наблюдение остановлено из-за ошибки", "watching stopped by an error"),
+    "w_store_busy": (
+        "база занята сканированием: сессию наблюдения закроет следующее сканирование",
+        "the database is busy with a scan: the next scan will close the watch session",
+    ),
+    "w_session_close_failed": ("не удалось закрыть сессию наблюдения", "cannot close the watch session"),
+    "w_db_close_failed": ("не удалось закрыть базу", "cannot close the database"),
+    "w_ready": (
+        "готово: обработчики запущены, ждём изменений",
+        "ready: workers started, waiting for changes",
+    ),
+    "w_stat_failed": (
+        "не удалось прочитать сведения о файле %s: %s",
+        "cannot read file information of %s: %s",
+    ),
+    "w_catch_up": (
+        "сверка %s: файлов %d, прочитано %d, без изменений %d, за %.1f с",
+        "catch-up %s: files %d, read %d, unchanged %d, in %.1f s",
+    ),
+    "w_catch_up_muted": (
+        "сверка при запуске: записано в базу без оповещения: %d",
+        "start-up catch-up: stored without alerts: %d",
+    ),
+    "w_gone": ("удалён или перемещён: %s", "deleted or moved: %s"),
+    "w_file_error": ("ошибка: %s: %s", "error: %s: %s"),
+    "w_gave_up": (
+        "файл так и не удалось прочитать, ждём следующего изменения: %s",
+        "the file still cannot be read, waiting for its next change: %s",
+    ),
+    "w_signal": ("получен сигнал %s, остановка", "got signal %s, stopping"),
+    # alerts: delivery log lines
+    "al_queue_full": (
+        "оповещения (%s): очередь переполнена, пропущено записей: %d",
+        "alerts (%s): queue full, records dropped: %d",
+    ),
+    "al_not_delivered": ("оповещения (%s): не удалось доставить: %s", "alerts (%s): delivery failed: %s"),
+    "al_hook_exit": ("оповещения (команда): код завершения %d: %s", "alerts (command): exit code %d: %s"),
+    "al_mail_failed": (
+        "оповещения (e-mail): не удалось отправить письмо (%s)",
+        "alerts (e-mail): cannot send the letter (%s)",
+    ),
+    "al_sink_error": ("оповещения (%s): %s", "alerts (%s): %s"),
+    "al_alert": ("оповещение: %s", "alert: %s"),
+    "al_syslog_failed": ("сообщение не доставлено в syslog", "message not delivered to syslog"),
+    # alerts: texts for people (e-mail subject and body)
+    "al_subject": ("pdscan: найдены персональные данные", "pdscan: personal data found"),
+    "al_more": ("… и ещё записей: {n}", "… and {n} more records"),
+    "al_violation": ("НАРУШЕНИЕ {clause}: {rule} — {path}", "VIOLATION {clause}: {rule} — {path}"),
+    "al_finding": (
+        "найдено: {entity} {masked} — {path} ({where})",
+        "found: {entity} {masked} — {path} ({where})",
+    ),
+    "al_error": ("ошибка: {error} — {path}", "error: {error} — {path}"),
+    # alerts: the config file's errors
+    "ac_not_mapping": (
+        "{section}: ожидается словарь (ключ: значение)",
+        "{section}: a mapping (key: value) is expected",
+    ),
+    "ac_unknown_key": (
+        "{section}: неизвестный ключ «{key}»; допустимы: {allowed}",
+        "{section}: unknown key “{key}”; allowed are: {allowed}",
+    ),
+    "ac_missing_key": (
+        "{section}: не задан обязательный ключ «{key}»",
+        "{section}: the required key “{key}” is missing",
+    ),
+    "ac_expected": ("{where}: ожидается {kind}", "{where}: {kind} is expected"),
+    "ac_kind_str": ("строка", "a string"),
+    "ac_kind_int": ("целое число", "an integer"),
+    "ac_kind_float": ("число", "a number"),
+    "ac_kind_bool": ("true/false", "true/false"),
+    "ac_kind_list": ("список", "a list"),
+    "ac_str_list": (
+        "{where}: ожидается непустой список строк",
+        "{where}: a non-empty list of strings is expected",
+    ),
+    "ac_file": ("файл оповещений", "alerts file"),
+    "ac_facility": (
+        "syslog.facility: неизвестное значение «{value}»",
+        "syslog.facility: unknown value “{value}”",
+    ),
+    "ac_password_env": (
+        "email.password_env: переменная окружения {env} не задана",
+        "email.password_env: the environment variable {env} is not set",
+    ),
+    "ac_unreadable": ("{path}: не удалось прочитать ({error})", "{path}: cannot read it ({error})"),
+    "ac_line": (", строка {n}", ", line {n}"),
+    "ac_yaml": ("{path}: ошибка разбора YAML{where}", "{path}: YAML parse error{where}"),
+    "ac_jsonl_open": (
+        "jsonl_file: не удалось открыть {path} ({error})",
+        "jsonl_file: cannot open {path} ({error})",
+    ),
+    "ac_syslog_connect": (
+        "syslog: не удалось подключиться к {address} ({error})",
+        "syslog: cannot connect to {address} ({error})",
+    ),
+}
+
+# Error texts of one file (worker, pool, extractors, sources): they become {"type": "error"}
+# records in the language of the scan that read the file.
+EXTRACT_MESSAGES = {
+    # pdscan.worker / pdscan.sources.local: reading the file
+    "access_denied": ("доступ запрещён", "access denied"),
+    "read_error": ("ошибка чтения: {error}", "read error: {error}"),
+    "file_vanished": ("файл исчез во время сканирования", "the file vanished during the scan"),
+    "file_too_big": (
+        "файл больше лимита ({mb} МБ), не прочитан",
+        "file larger than the limit ({mb} MB), not read",
+    ),
+    "text_too_long": (
+        "текст файла больше лимита ({n} символов), остальное не прочитано",
+        "the file's text is longer than the limit ({n} characters), the rest is not read",
+    ),
+    "out_of_memory": ("недостаточно памяти для обработки файла", "not enough memory to process the file"),
+    "too_deep_structure": (
+        "слишком глубокая вложенность структуры файла",
+        "the file's structure is nested too deep",
+    ),
+    "corrupt_or_unsupported": (
+        "файл повреждён или не поддерживается ({kind})",
+        "the file is corrupt or not supported ({kind})",
+    ),
+    # pdscan.pool / pdscan.extract.base: a file that took the worker down or too long
+    "worker_crashed": (
+        "обработчик файла аварийно завершился (файл повреждён?)",
+        "the file's worker crashed (corrupt file?)",
+    ),
+    "file_timeout": (
+        "превышено время обработки файла ({s:.0f} с)",
+        "the file's processing time limit exceeded ({s:.0f} s)",
+    ),
+}
+
+
+# Every table t() looks words up in (keys are unique across them).
+_ALL_MESSAGES = {**MESSAGES, **WATCH_MESSAGES, **EXTRACT_MESSAGES}
+
 
 def lang() -> str:
     return "en" if os.environ.get("PDSCAN_LANG", "ru").lower().startswith("en") else "ru"
@@ -617,7 +798,9 @@ def pick(pair: tuple[str, str], language: str | None = None) -> str:
 
 
 def t(key: str, /, **kw) -> str:
-    return pick(MESSAGES[key]).format(**kw)
+    """The word for key in the current language; {name} placeholders filled from kw (when given)."""
+    text = pick(_ALL_MESSAGES[key])
+    return text.format(**kw) if kw else text
 
 
 def entity_name(entity: str, language: str | None = None) -> str:

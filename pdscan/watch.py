@@ -45,6 +45,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from pdscan.i18n import EXTRACT_MESSAGES, t
 from pdscan.model import FileRef, FileResult
 from pdscan.output import result_records
 from pdscan.pool import IDLE, run_pool
@@ -73,7 +74,10 @@ EVENT_FILTER = [
 
 
 # Error messages (pdscan.worker / sources) worth another try later: the cause may go away.
-RETRY_ERRORS = ("доступ запрещён", "ошибка чтения")
+# Both languages: a watch may meet errors of a scan run in the other one.
+RETRY_ERRORS = tuple(
+    word.partition("{")[0] for key in ("access_denied", "read_error") for word in EXTRACT_MESSAGES[key]
+)
 
 
 # ---- where a root lives ------------------------------------------------------------------------
@@ -252,7 +256,7 @@ class _Handler(FileSystemEventHandler):
         try:
             self._dispatch(event)
         except Exception:  # noqa: BLE001 — an observer thread that dies stops all events
-            log.exception("ошибка обработки события %s", event.event_type)
+            log.exception(t("w_event_error"), event.event_type)
 
     def _dispatch(self, event: FileSystemEvent) -> None:
         kind = event.event_type
@@ -364,17 +368,17 @@ class Watcher:
 
     def run(self) -> None:
         """Block until stop(); raises only if the scanner failed for good (e.g. the store broke)."""
-        log.info("наблюдение запущено: %s", ", ".join(self.roots))
+        log.info(t("w_started"), ", ".join(self.roots))
         try:
             self._supervise_roots()  # observers first, so nothing changes unseen during the catch-up
             for target, name in ((self._debounce_loop, "debounce"), (self._scanner_loop, "scanner")):
-                t = threading.Thread(target=target, name=f"watch-{name}", daemon=True)
-                t.start()
-                self._threads.append(t)
+                th = threading.Thread(target=target, name=f"watch-{name}", daemon=True)
+                th.start()
+                self._threads.append(th)
             for r in self.smb_roots:
-                t = threading.Thread(target=self._smb_loop, args=(r,), name="watch-smb", daemon=True)
-                t.start()
-                self._smb_threads.append(t)
+                th = threading.Thread(target=self._smb_loop, args=(r,), name="watch-smb", daemon=True)
+                th.start()
+                self._smb_threads.append(th)
             last_status = time.monotonic()
             while not self.stopping.wait(self.options.recheck_interval):
                 self._supervise_roots()
@@ -391,20 +395,19 @@ class Watcher:
             for obs in (self._native, self._polling):
                 if obs is not None and obs.is_alive():
                     obs.join(5)
-            for t in self._threads:
-                t.join(15)
-            for t in self._smb_threads:
-                t.join(2)  # a pass waiting on a host that is down: daemon, ends with the process
+            for th in self._threads:
+                th.join(15)
+            for th in self._smb_threads:
+                th.join(2)  # a pass waiting on a host that is down: daemon, ends with the process
             self._log_status()
-            log.info("наблюдение остановлено")
+            log.info(t("w_stopped"))
         if self.failed is not None:
             raise self.failed
 
     def _log_status(self) -> None:
         s = self.stats
         log.info(
-            "наблюдение: прочитано %d, без изменений %d, удалено %d, оповещений %d, ошибок %d, "
-            "ожидают %d, в очереди %d",
+            t("w_status"),
             s.results,
             s.reused,
             s.gone,
@@ -453,16 +456,16 @@ class Watcher:
                 if exists and (ident != st.ident or deleted):
                     # Replaced (deleted and made again, unmounted and mounted): the old watch saw
                     # nothing of the new folder, so watch it afresh and catch up.
-                    log.warning("папка заменена: %s; наблюдение заново и сверка изменений", st.path)
+                    log.warning(t("w_root_replaced"), st.path)
                     self._catch_up_later(st.path)
                 elif exists and not st.polling:
                     # The inotify emitter died with the root present: watch limit, odd mount. Poll it.
-                    log.warning("уведомления ядра недоступны для %s, переход на периодический опрос", st.path)
+                    log.warning(t("w_no_inotify"), st.path)
                     st.polling = True
                     self._catch_up_later(st.path)
                 elif not exists:
                     log.warning(
-                        "папка недоступна: %s; повторная попытка каждые %.0f с",
+                        t("w_root_down_every"),
                         st.path,
                         self.options.recheck_interval,
                     )
@@ -474,21 +477,21 @@ class Watcher:
                     st.observer = obs
                     st.ident = ident
                 except OSError as e:
-                    log.warning("не удалось начать наблюдение за %s: %s", st.path, e.strerror or e)
+                    log.warning(t("w_watch_failed"), st.path, e.strerror or e)
                     if not st.polling:
                         st.polling = True  # e.g. inotify watch limit reached: polling still works
                     continue
                 log.info(
-                    "наблюдение за %s: %s",
+                    t("w_watching"),
                     st.path,
-                    "периодический опрос" if st.polling else "уведомления ядра",
+                    t("w_polling") if st.polling else t("w_inotify"),
                 )
                 if st.down:
                     st.down = False
-                    log.warning("папка снова доступна: %s; сверка изменений", st.path)
+                    log.warning(t("w_root_back"), st.path)
                     self._catch_up_later(st.path)
             elif st.watch is None and not st.down:
-                log.warning("папка недоступна: %s; повторная попытка", st.path)
+                log.warning(t("w_root_down"), st.path)
                 st.down = True
 
     def _catch_up_later(self, root: str) -> None:
@@ -526,7 +529,7 @@ class Watcher:
                         else:
                             self.pending.touch(path, force=e.force)
             except Exception:  # noqa: BLE001 — keep debouncing whatever one path did
-                log.exception("ошибка в очереди изменений")
+                log.exception(t("w_queue_error"))
 
     def _walk_new_dir(self, path: str) -> None:
         """A created or moved-in folder: its files may predate the watch on it, so list them."""
@@ -535,7 +538,7 @@ class Watcher:
                 for name in files:
                     self.pending.touch(os.path.join(dirpath, name))
         except OSError as e:
-            log.warning("не удалось прочитать папку %s: %s", path, e.strerror or e)
+            log.warning(t("w_listdir_failed"), path, e.strerror or e)
 
     def _requeue_retries(self) -> None:
         now = time.monotonic()
@@ -561,14 +564,14 @@ class Watcher:
         forced: set[str] = set()  # retries: read again even if the store has them
         down = False
         reported: set[str] = set()
-        log.info("наблюдение за %s: периодический опрос SMB каждые %.1f с", root, self.options.poll_interval)
+        log.info(t("w_smb_polling"), root, self.options.poll_interval)
         while not self.stopping.is_set():
             try:
                 down, reported, waiting = self._smb_pass(root, poller, waiting, forced, down, reported)
             except _Stopped:
                 break
             except Exception:  # noqa: BLE001 — the poll thread never dies; the next pass tries again
-                log.exception("ошибка опроса %s", root)
+                log.exception(t("w_poll_error"), root)
             self._smb_first[root].set()
             self.stopping.wait(self.options.poll_interval)
         self._smb_first[root].set()
@@ -601,19 +604,19 @@ class Watcher:
                 poller.state = None  # nothing known yet: the first good pass is a snapshot + catch-up
             if not down:
                 log.warning(
-                    "SMB-ресурс недоступен: %s (%s); повторная попытка каждые %g с",
+                    t("w_smb_down"),
                     root,
                     root_error.error,
                     self.options.poll_interval,
                 )
             return True, reported, waiting  # nothing released or marked gone while it is down
         if down:
-            log.warning("SMB-ресурс снова доступен: %s", root)
+            log.warning(t("w_smb_back"), root)
             if fresh and self.options.initial_scan:
                 self._catch_up_later(root)  # the start-up catch-up could not reach it
         now_errors = {f"{e.path}: {e.error}" for e in errors}
         for msg in sorted(now_errors - reported):
-            log.warning("ошибка опроса SMB: %s", msg)
+            log.warning(t("w_smb_poll_error"), msg)
         for path in gone:
             waiting.pop(path, None)
             forced.discard(path)
@@ -660,7 +663,7 @@ class Watcher:
                 pass  # stopped while a scan held the store: what was not written is read next time
             else:
                 if not isinstance(e, StoreError):
-                    log.exception("наблюдение остановлено из-за ошибки")
+                    log.exception(t("w_stopped_error"))
                 self.failed = e
                 self.stopping.set()
         finally:
@@ -673,13 +676,13 @@ class Watcher:
             if self._in_session:
                 self._end_session()
         except StoreLocked:
-            log.warning("база занята сканированием: сессию наблюдения закроет следующее сканирование")
+            log.warning(t("w_store_busy"))
         except Exception:  # noqa: BLE001
-            log.exception("не удалось закрыть сессию наблюдения")
+            log.exception(t("w_session_close_failed"))
         try:
             self.store.close()
         except Exception:  # noqa: BLE001
-            log.exception("не удалось закрыть базу")
+            log.exception(t("w_db_close_failed"))
 
     def _begin_session(self) -> None:
         """A 'watch' scan row that the records of this session belong to."""
@@ -695,7 +698,7 @@ class Watcher:
 
     def _feed(self) -> Iterator[FileRef | object]:
         # run_pool first asks for work once a worker has started (its detector loaded).
-        log.info("готово: обработчики запущены, ждём изменений")
+        log.info(t("w_ready"))
         self.ready.set()
         while True:
             if self.stopping.is_set():
@@ -751,7 +754,7 @@ class Watcher:
         except FileNotFoundError:
             return None  # gone before its turn; the delete event marks it
         except OSError as e:
-            log.warning("не удалось прочитать сведения о файле %s: %s", path, e.strerror or e)
+            log.warning(t("w_stat_failed"), path, e.strerror or e)
             self._schedule_retry(path)
             return None
         if not stat.S_ISREG(st.st_mode):
@@ -766,7 +769,7 @@ class Watcher:
         opts.as_of = dt.date.today()
         summary = run_scan(roots, opts, lambda r: None, store=_AlertingStore(self))
         log.info(
-            "сверка %s: файлов %d, прочитано %d, без изменений %d, за %.1f с",
+            t("w_catch_up"),
             ", ".join(roots),
             summary.files_seen,
             summary.files_scanned - summary.files_reused,
@@ -774,14 +777,14 @@ class Watcher:
             time.monotonic() - started,
         )
         if self._muted and self.muted_alerts:
-            log.info("сверка при запуске: записано в базу без оповещения: %d", self.muted_alerts)
+            log.info(t("w_catch_up_muted"), self.muted_alerts)
 
     def _mark_gone(self, path: str, is_dir: bool) -> None:
         paths = self.store.paths_under(path) if is_dir else [path]
         n = self.store.mark_gone(paths) if paths else 0
         self.stats.gone += n
         if n:
-            log.info("удалён или перемещён: %s", path)
+            log.info(t("w_gone"), path)
 
     def _finish(self, result: FileResult, read: bool) -> None:
         """Policy → store → alerts for one file (the watch loop's finish_result)."""
@@ -814,7 +817,7 @@ class Watcher:
         if result.errors:
             self.stats.errors += 1
             for e in result.errors:
-                log.warning("ошибка: %s: %s", path, e)
+                log.warning(t("w_file_error"), path, e)
             # Only causes that may pass are retried (permissions, I/O); a timeout or a size limit is not.
             if (
                 not result.findings
@@ -838,7 +841,7 @@ class Watcher:
             n = self.retries.get(path, (0, 0.0))[0]
             if n >= len(delays):
                 self.retries.pop(path, None)
-                log.warning("файл так и не удалось прочитать, ждём следующего изменения: %s", path)
+                log.warning(t("w_gave_up"), path)
                 return
             self.retries[path] = (n + 1, time.monotonic() + delays[n])
 
