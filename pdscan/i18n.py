@@ -781,6 +781,153 @@ EXTRACT_MESSAGES = {
         "превышено время обработки файла ({s:.0f} с)",
         "the file's processing time limit exceeded ({s:.0f} s)",
     ),
+    # pdscan.extract: limits and bombs
+    "archive_too_deep": (
+        "превышена глубина вложенности архивов ({n})",
+        "archive nesting depth exceeded ({n})",
+    ),
+    "archive_too_many": ("в архиве больше {n} элементов", "the archive has more than {n} items"),
+    "unpacked_too_big": (
+        "распакованный объём превысил {mb} МБ (возможна zip-бомба)",
+        "unpacked size exceeded {mb} MB (possible zip bomb)",
+    ),
+    "ratio_too_big": (
+        "коэффициент сжатия больше {ratio:.0f}:1 (возможна zip-бомба)",
+        "compression ratio above {ratio:.0f}:1 (possible zip bomb)",
+    ),
+    "member_too_big": ("элемент больше {mb} МБ, не прочитан", "item larger than {mb} MB, not read"),
+    "member_encrypted": ("элемент зашифрован", "item encrypted"),
+    "member_corrupt": ("элемент повреждён ({kind})", "item corrupt ({kind})"),
+    "a_file": ("файл", "file"),
+    "deep_many": (
+        "больше {n} архивов глубже {lim} уровней (возможна zip-бомба)",
+        "more than {n} archives deeper than {lim} levels (possible zip bomb)",
+    ),
+    "deep_note": (
+        "вложенные архивы глубже {lim} уровней не раскрыты: {n} (первый: {where})",
+        "nested archives beyond depth {lim} not opened: {n} (first: {where})",
+    ),
+    "archive_encrypted": ("архив зашифрован", "archive encrypted"),
+    "zip_overlap": ("перекрывающиеся элементы zip (zip-бомба)", "overlapping zip items (zip bomb)"),
+    "zip_offset": (
+        "повреждённый zip: смещение за концом файла",
+        "corrupt zip: offset past the end of the file",
+    ),
+    "archive_corrupt": ("повреждённый {kind}-архив ({error})", "corrupt {kind} archive ({error})"),
+    "archive_part_unread": (
+        "часть 7z-архива не прочитана ({error})",
+        "part of the 7z archive not read ({error})",
+    ),
+    "member_7z_too_big": ("элемент 7z-архива больше {mb} МБ", "7z archive item larger than {mb} MB"),
+    "named_member_too_big": ("элемент {name} больше {mb} МБ", "item {name} larger than {mb} MB"),
+    "tar_partial": ("tar-архив повреждён, прочитан частично", "tar archive corrupt, read in part"),
+    "unpacked_file_too_big": ("распакованный файл больше {mb} МБ", "unpacked file larger than {mb} MB"),
+    "truncated": ("файл обрезан или повреждён", "file truncated or corrupt"),
+    "truncated_partial": ("файл обрезан, прочитан частично", "file truncated, read in part"),
+    "compressed_corrupt": ("повреждённый {kind}-файл ({error})", "corrupt {kind} file ({error})"),
+    "rar_unread": ("{n} элемент(ов) не прочитано: {why}", "{n} item(s) not read: {why}"),
+    "no_rar_tool": (
+        "для чтения сжатых RAR нужна программа unrar, unar или bsdtar (libarchive-tools)",
+        "reading compressed RAR needs unrar, unar or bsdtar (libarchive-tools)",
+    ),
+    # pdscan.extract.image: OCR
+    "no_tesseract": (
+        "не установлен tesseract: распознавание изображений невозможно",
+        "tesseract is not installed: images cannot be recognised",
+    ),
+    "ocr_page_timeout": (
+        "распознавание страницы дольше {s:.0f} с",
+        "page recognition took longer than {s:.0f} s",
+    ),
+    "ocr_failed": ("tesseract: ошибка распознавания ({error})", "tesseract: recognition error ({error})"),
+    "ocr_off": ("OCR выключен", "OCR off"),
+    "ocr_unavailable": ("OCR недоступен", "OCR unavailable"),
+    "image_unreadable": ("не удалось открыть изображение ({error})", "cannot open the image ({error})"),
+    "ocr_budget": (
+        "исчерпан бюджет времени на распознавание ({s:.0f} с)",
+        "the recognition time budget is spent ({s:.0f} s)",
+    ),
+    "ocr_page_failed": ("страница {n} не распознана: {error}", "page {n} not recognised: {error}"),
+    # pdscan.extract.legacy: external programs and old formats
+    "tool_missing": ("не установлена программа {tool}", "the program {tool} is not installed"),
+    "tool_timeout": ("{tool}: превышено время ({s:.0f} с)", "{tool}: time limit exceeded ({s:.0f} s)"),
+    "tool_failed": ("{tool}: не удалось прочитать ({error})", "{tool}: cannot read ({error})"),
+    "doc_encrypted": ("документ зашифрован", "document encrypted"),
+    "ppt_encrypted": ("презентация зашифрована", "presentation encrypted"),
+    "book_encrypted": ("книга зашифрована", "workbook encrypted"),
+    "table_unreadable": ("не удалось прочитать таблицу ({error})", "cannot read the spreadsheet ({error})"),
+    "a_book": ("книга", "workbook"),
+    "sheet_unread": ("лист {name} не прочитан ({error})", "sheet {name} not read ({error})"),
+    "rtf_unreadable": ("не удалось разобрать RTF ({error})", "cannot parse the RTF ({error})"),
+    # pdscan.extract.mail
+    "mail_unparsed": ("не удалось разобрать письмо", "cannot parse the letter"),
+    "mail_encrypted": ("письмо зашифровано", "letter encrypted"),
+    "msg_unparsed": (
+        "не удалось разобрать письмо Outlook ({error})",
+        "cannot parse the Outlook letter ({error})",
+    ),
+    "msg_corrupt": ("повреждённое письмо Outlook ({error})", "corrupt Outlook letter ({error})"),
+    "mail_smime": ("письмо зашифровано (S/MIME)", "letter encrypted (S/MIME)"),
+    "a_letter": ("письмо", "letter"),
+    "mail_body_unread": ("тело письма не прочитано ({error})", "the letter's body not read ({error})"),
+    # pdscan.extract.odf
+    "odf_corrupt": (
+        "повреждённый документ OpenDocument ({error})",
+        "corrupt OpenDocument document ({error})",
+    ),
+    "odf_missing": ("в документе нет {name}", "the document has no {name}"),
+    "a_document": ("документ", "document"),
+    "odf_partial": ("content.xml повреждён, прочитан частично", "content.xml corrupt, read in part"),
+    # pdscan.extract.office
+    "ooxml_not_zip": (
+        "файл {kind} повреждён: не читается как zip-архив ({error})",
+        "{kind} file corrupt: cannot be read as a zip archive ({error})",
+    ),
+    "ooxml_total_big": (
+        "распакованный размер {kind} ({mb} МБ) больше предела {cap} МБ — похоже на zip-бомбу",
+        "unpacked size of the {kind} ({mb} MB) above the limit of {cap} MB — looks like a zip bomb",
+    ),
+    "ooxml_part_big": (
+        "часть {name} распаковывается в {mb} МБ — больше предела {cap} МБ",
+        "part {name} unpacks to {mb} MB — above the limit of {cap} MB",
+    ),
+    "ooxml_part_ratio": (
+        "часть {name} сжата в {n} раз — похоже на zip-бомбу",
+        "part {name} is compressed {n} times — looks like a zip bomb",
+    ),
+    "ooxml_part_corrupt": ("часть {name} повреждена ({error})", "part {name} corrupt ({error})"),
+    "ooxml_part_over": ("часть {name} больше предела {cap} МБ", "part {name} above the limit of {cap} MB"),
+    "ooxml_unpacked_over": (
+        "распаковано больше {cap} МБ — похоже на zip-бомбу",
+        "more than {cap} MB unpacked — looks like a zip bomb",
+    ),
+    "ooxml_bad_xml": (
+        "часть {name} повреждена: неверный XML ({error})",
+        "part {name} corrupt: invalid XML ({error})",
+    ),
+    "ooxml_no_main": ("файл повреждён: нет основной части документа", "file corrupt: no main document part"),
+    "file_encrypted": ("файл зашифрован", "file encrypted"),
+    "file_kind_corrupt": ("файл {kind} повреждён: {error}", "{kind} file corrupt: {error}"),
+    "sheet_failed": ("лист «{name}» не прочитан: {error}", "sheet “{name}” not read: {error}"),
+    # pdscan.extract.pdf
+    "pdf_encrypted_unsupported": (
+        "файл зашифрован неподдерживаемым способом",
+        "file encrypted by an unsupported method",
+    ),
+    "pdf_corrupt": ("файл PDF повреждён ({error})", "PDF file corrupt ({error})"),
+    "pdf_pages_read": (
+        "{error}: прочитаны страницы 1–{i} из {total}",
+        "{error}: pages 1–{i} of {total} read",
+    ),
+    "pdf_page_unread": ("страница {n} не прочитана ({error})", "page {n} not read ({error})"),
+    "pdf_max_pages": (
+        "прочитаны первые {n} страниц из {total} (предел max_pages)",
+        "the first {n} pages of {total} read (max_pages limit)",
+    ),
+    "pdf_no_text_layer": (
+        "страницы без текстового слоя не распознаны ({why}): {pages}",
+        "pages without a text layer not recognised ({why}): {pages}",
+    ),
 }
 
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 
+from pdscan.i18n import t
 from pdscan.model import FileRef, FileResult
 from pdscan.worker import FileScanner, WorkerConfig
 
@@ -118,7 +119,7 @@ def run_pool(
                         w.kill()
                         workers[i] = _Worker(config)
                         if ref is not None:
-                            yield _dead_result(ref, "обработчик файла аварийно завершился (файл повреждён?)")
+                            yield _dead_result(ref, t("worker_crashed"))
                         continue
                     if msg == "ready":
                         w.ready = True
@@ -129,9 +130,7 @@ def run_pool(
                     ref = w.ref
                     w.kill()
                     workers[i] = _Worker(config)
-                    yield _dead_result(
-                        ref, f"превышено время обработки файла ({config.limits.file_timeout:.0f} с)"
-                    )
+                    yield _dead_result(ref, t("file_timeout", s=config.limits.file_timeout))
     finally:
         for w in workers:
             try:

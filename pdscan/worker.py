@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from pdscan.extract import ExtractContext, ExtractError, Limits, NoText, extract
+from pdscan.i18n import t
 from pdscan.model import Chunk, FileRef, FileResult
 from pdscan.sources import read_bytes
 
@@ -22,10 +23,10 @@ def error_message(e: BaseException) -> str:
     if isinstance(e, ExtractError):
         return str(e)
     if isinstance(e, MemoryError):
-        return "недостаточно памяти для обработки файла"
+        return t("out_of_memory")
     if isinstance(e, RecursionError):
-        return "слишком глубокая вложенность структуры файла"
-    return f"файл повреждён или не поддерживается ({type(e).__name__})"
+        return t("too_deep_structure")
+    return t("corrupt_or_unsupported", kind=type(e).__name__)
 
 
 def _guarded(chunks: Iterator[Chunk], limits: Limits, errors: list[str]) -> Iterator[Chunk]:
@@ -36,9 +37,7 @@ def _guarded(chunks: Iterator[Chunk], limits: Limits, errors: list[str]) -> Iter
         for chunk in chunks:
             total += len(chunk.text)
             if total > limits.max_chars:
-                errors.append(
-                    f"текст файла больше лимита ({limits.max_chars:,} символов), остальное не прочитано"
-                )
+                errors.append(t("text_too_long", n=f"{limits.max_chars:,}"))
                 return
             yield chunk
     except Exception as e:  # noqa: BLE001
@@ -61,25 +60,21 @@ class FileScanner:
             result.skipped = "empty"
             return result
         if ref.size > limits.max_file_bytes:
-            result.errors.append(
-                f"файл больше лимита ({limits.max_file_bytes // (1024 * 1024)} МБ), не прочитан"
-            )
+            result.errors.append(t("file_too_big", mb=limits.max_file_bytes // (1024 * 1024)))
             return result
         try:
             data = read_bytes(ref, limits.max_file_bytes)
         except PermissionError:
-            result.errors.append("доступ запрещён")
+            result.errors.append(t("access_denied"))
             return result
         except FileNotFoundError:
-            result.errors.append("файл исчез во время сканирования")
+            result.errors.append(t("file_vanished"))
             return result
         except OSError as e:
-            result.errors.append(f"ошибка чтения: {e.strerror or type(e).__name__}")
+            result.errors.append(t("read_error", error=e.strerror or type(e).__name__))
             return result
         if len(data) > limits.max_file_bytes:
-            result.errors.append(
-                f"файл больше лимита ({limits.max_file_bytes // (1024 * 1024)} МБ), не прочитан"
-            )
+            result.errors.append(t("file_too_big", mb=limits.max_file_bytes // (1024 * 1024)))
             return result
         if not data:
             result.skipped = "empty"

@@ -4,11 +4,19 @@ of runs). The data (paths, masked values) are cut out before looking for Cyrilli
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
+import pytest
+from formats import encrypt_ooxml, write_docx, write_xlsx
 from test_watch import SNILS_TEXT, WatchProc
 
+from pdscan import i18n
 from pdscan.alerts import format_alert_text
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -74,3 +82,84 @@ def test_alert_texts_follow_the_language(monkeypatch):
     assert format_alert_text(violation) == "VIOLATION cl. 3.10: excessive access — /s/a.docx"
     assert format_alert_text(finding).startswith("found: SNILS ***-***-*** 45 — /s/a.docx")
     assert format_alert_text(error) == "error: x — /s/a.docx"
+
+
+# ---- error records of a scan -------------------------------------------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory) -> Path:
+    """Files a scan cannot read, each for its own reason."""
+    base = tmp_path_factory.mktemp("bad")
+    root = base / "share"
+    root.mkdir()
+    docx = write_docx(base / "ok.docx", ["Договор"]).read_bytes()
+    (root / "broken.docx").write_bytes(docx[: len(docx) // 2])
+    encrypt_ooxml(write_xlsx(base / "ok.xlsx", {"Sheet1": [["a", "b"]]}), root / "secret.xlsx")
+    (root / "big.txt").write_bytes(b"a" * (1024 * 1024 + 10))
+    (root / "bad.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>garbage")
+    inner = _zip({"t.txt": b"hello"})
+    # Two archives past --archive-depth 1: one note that counts both.
+    (root / "nested.zip").write_bytes(_zip({"mid1.zip": _zip({"in.zip": inner}), "mid2.zip": inner}))
+    return root
+
+
+def scan_errors(root: Path, *lang: str) -> dict[str, str]:
+    exe = Path(sys.executable).parent / "pdscan"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "pdscan"]
+    args = ["scan", str(root), "--format", "jsonl", "--max-file-size", "1", "--archive-depth", "1"]
+    db = root.parent / f"db{len(lang)}.sqlite"
+    p = subprocess.run(
+        [*cmd, *args, "--no-ocr", "--ner", "off", "-j", "1", "--db", str(db), *lang],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr
+    records = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    return {Path(r["path"]).name: r["error"] for r in records if r["type"] == "error"}
+
+
+def test_scan_error_records_in_english(bad_files):
+    errors = scan_errors(bad_files, "--lang", "en")
+    assert errors == {
+        "broken.docx": "corrupt zip archive (BadZipFile)",
+        "secret.xlsx": "file encrypted",
+        "big.txt": "file larger than the limit (1 MB), not read",
+        "bad.pdf": errors["bad.pdf"],
+        "nested.zip": "nested archives beyond depth 1 not opened: 2 (first: mid1.zip)",
+    }
+    assert errors["bad.pdf"].startswith("PDF file corrupt (")
+    for text in errors.values():
+        assert not CYRILLIC.search(text), text
+
+
+def test_scan_error_records_in_russian_by_default(bad_files, monkeypatch):
+    monkeypatch.delenv("PDSCAN_LANG", raising=False)
+    errors = scan_errors(bad_files)
+    assert errors == {
+        "broken.docx": "повреждённый zip-архив (BadZipFile)",
+        "secret.xlsx": "файл зашифрован",
+        "big.txt": "файл больше лимита (1 МБ), не прочитан",
+        "bad.pdf": errors["bad.pdf"],
+        "nested.zip": "вложенные архивы глубже 1 уровней не раскрыты: 2 (первый: mid1.zip)",
+    }
+    assert errors["bad.pdf"].startswith("файл PDF повреждён (")
+
+
+def test_every_error_text_has_both_languages_and_the_same_placeholders():
+    """A word missing in one language, or a value (size, name, limit) one of them drops."""
+    fields = re.compile(r"\{(\w+)")
+    for key, (ru, en) in {**i18n.WATCH_MESSAGES, **i18n.EXTRACT_MESSAGES}.items():
+        assert ru and en and not CYRILLIC.search(en), key
+        assert sorted(fields.findall(ru)) == sorted(fields.findall(en)), key
+        assert sorted(re.findall(r"%[.\d]*\w", ru)) == sorted(re.findall(r"%[.\d]*\w", en)), key

@@ -19,6 +19,7 @@ from pdscan.extract.base import (
     NoText,
 )
 from pdscan.extract.sniff import sniff
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 __all__ = [
@@ -93,7 +94,7 @@ def _nested(data: bytes, name: str, parent: ExtractContext) -> Iterator[Chunk]:
     """Extract an inner item (archive member, attachment). A member with no text yields nothing."""
     ctx = parent.child(name)
     if ctx.depth > ctx.limits.max_archive_depth:
-        raise LimitExceeded(f"превышена глубина вложенности архивов ({ctx.limits.max_archive_depth})")
+        raise LimitExceeded(t("archive_too_deep", n=ctx.limits.max_archive_depth))
     try:
         _, chunks = extract(data, ctx)
     except NoText:

@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from pdscan.extract import register
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 BLOCK = 256 * 1024
@@ -55,7 +56,7 @@ class Guard:
     def entry(self) -> None:
         self.entries += 1
         if self.entries > self.limits.max_archive_entries:
-            raise LimitExceeded(f"в архиве больше {self.limits.max_archive_entries} элементов")
+            raise LimitExceeded(t("archive_too_many", n=self.limits.max_archive_entries))
         self.ctx.check_deadline()
 
     def add(self, produced: int, entry_total: int, compressed: int) -> None:
@@ -63,11 +64,9 @@ class Guard:
         lim = self.limits
         self.ctx.taken.value += produced
         if self.ctx.taken.value > lim.max_total_bytes:
-            raise LimitExceeded(
-                f"распакованный объём превысил {lim.max_total_bytes // (1024 * 1024)} МБ (возможна zip-бомба)"
-            )
+            raise LimitExceeded(t("unpacked_too_big", mb=lim.max_total_bytes // (1024 * 1024)))
         if entry_total > RATIO_FLOOR and entry_total > lim.max_ratio * max(compressed, 1):
-            raise LimitExceeded(f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)")
+            raise LimitExceeded(t("ratio_too_big", ratio=lim.max_ratio))
 
 
 class EntryTooBig(ExtractError):
@@ -91,7 +90,7 @@ def read_stream(
         out += block
         guard.add(len(block), len(out), compressed_now() if compressed_now else compressed)
         if len(out) > max_entry:
-            raise EntryTooBig(f"элемент больше {max_entry // (1024 * 1024)} МБ, не прочитан")
+            raise EntryTooBig(t("member_too_big", mb=max_entry // (1024 * 1024)))
 
 
 def _member_error(ctx: ExtractContext, name: str, e: BaseException) -> None:
@@ -99,15 +98,18 @@ def _member_error(ctx: ExtractContext, name: str, e: BaseException) -> None:
     if isinstance(e, ExtractError):
         msg = str(e)
     elif "password" in str(e).lower() or "encrypt" in str(e).lower():
-        msg = "элемент зашифрован"
+        msg = t("member_encrypted")
     else:
-        msg = f"элемент повреждён ({type(e).__name__})"
+        msg = t("member_corrupt", kind=type(e).__name__)
     ctx.errors.append(f"{where}: {msg}")
 
 
 # More containers than this past the depth limit in one file is a 42.zip-style bomb.
 MAX_TOO_DEEP = 64
-_DEEP_NOTE = re.compile(r"^вложенные архивы глубже \d+ уровней не раскрыты: (\d+) ")
+# Matches the note in either language (a note is counted up, not written twice).
+_DEEP_NOTE = re.compile(
+    r"^(?:вложенные архивы глубже \d+ уровней не раскрыты|nested archives beyond depth \d+ not opened): (\d+) "
+)
 
 
 def too_deep(ctx: ExtractContext) -> bool:
@@ -117,18 +119,16 @@ def too_deep(ctx: ExtractContext) -> bool:
     lim = ctx.limits.max_archive_depth
     if ctx.depth + 1 <= lim:
         return False
-    where = ctx.member or ctx.name or "файл"
+    where = ctx.member or ctx.name or t("a_file")
     for i, note in enumerate(ctx.errors):
         m = _DEEP_NOTE.match(note)
         if m:
             n = int(m.group(1)) + 1
             if n > MAX_TOO_DEEP:
-                raise LimitExceeded(
-                    f"больше {MAX_TOO_DEEP} архивов глубже {lim} уровней (возможна zip-бомба)"
-                )
+                raise LimitExceeded(t("deep_many", n=MAX_TOO_DEEP, lim=lim))
             ctx.errors[i] = note.replace(f": {m.group(1)} ", f": {n} ", 1)
             return True
-    ctx.errors.append(f"вложенные архивы глубже {lim} уровней не раскрыты: 1 (первый: {where})")
+    ctx.errors.append(t("deep_note", lim=lim, n=1, where=where))
     return True
 
 
@@ -146,7 +146,7 @@ def _nested(data: bytes, name: str, ctx: ExtractContext) -> Iterator[Chunk]:
 
 def _all_encrypted(total: int, encrypted: int) -> None:
     if total and encrypted == total:
-        raise EncryptedError("архив зашифрован")
+        raise EncryptedError(t("archive_encrypted"))
 
 
 # ---------------------------------------------------------------- zip
@@ -204,12 +204,12 @@ def check_overlap(infos: list[zipfile.ZipInfo], size: int) -> None:
     prev_end = -1
     for info in sorted(infos, key=lambda i: i.header_offset):
         if info.header_offset < prev_end:
-            raise LimitExceeded("перекрывающиеся элементы zip (zip-бомба)")
+            raise LimitExceeded(t("zip_overlap"))
         # 30 bytes of local header plus the name; the local extra field may add more.
         prev_end = info.header_offset + 30 + _raw_name_len(info)
         prev_end += info.compress_size
         if info.header_offset > size:
-            raise ExtractError("повреждённый zip: смещение за концом файла")
+            raise ExtractError(t("zip_offset"))
 
 
 def iter_zip(data: bytes, ctx: ExtractContext) -> Iterator[tuple[str, bytes]]:
@@ -217,11 +217,11 @@ def iter_zip(data: bytes, ctx: ExtractContext) -> Iterator[tuple[str, bytes]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as e:
-        raise ExtractError(f"повреждённый zip-архив ({type(e).__name__})") from e
+        raise ExtractError(t("archive_corrupt", kind="zip", error=type(e).__name__)) from e
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > ctx.limits.max_archive_entries:
-            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+            raise LimitExceeded(t("archive_too_many", n=ctx.limits.max_archive_entries))
         check_overlap(infos, len(data))
         guard = Guard(ctx)
         encrypted = 0
@@ -230,7 +230,7 @@ def iter_zip(data: bytes, ctx: ExtractContext) -> Iterator[tuple[str, bytes]]:
             name = zip_name(info)
             if info.flag_bits & 0x1:
                 encrypted += 1
-                ctx.errors.append(f"{_where(ctx, name)}: элемент зашифрован")
+                ctx.errors.append(f"{_where(ctx, name)}: {t('member_encrypted')}")
                 continue
             try:
                 with zf.open(info) as f:
@@ -270,17 +270,17 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         arc = py7zr.SevenZipFile(io.BytesIO(data), mode="r")
     except PasswordRequired as e:  # encrypted headers: even the names are hidden
-        raise EncryptedError("архив зашифрован") from e
+        raise EncryptedError(t("archive_encrypted")) from e
     except (Bad7zFile, *_MEMBER_ERRORS) as e:
         if "password" in str(e).lower():
-            raise EncryptedError("архив зашифрован") from e
-        raise ExtractError(f"повреждённый 7z-архив ({type(e).__name__})") from e
+            raise EncryptedError(t("archive_encrypted")) from e
+        raise ExtractError(t("archive_corrupt", kind="7z", error=type(e).__name__)) from e
     with arc:
         files = [f for f in arc.list() if not f.is_directory]
         if len(files) > ctx.limits.max_archive_entries:
-            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+            raise LimitExceeded(t("archive_too_many", n=ctx.limits.max_archive_entries))
         if files and arc.needs_password():
-            raise EncryptedError("архив зашифрован")
+            raise EncryptedError(t("archive_encrypted"))
         _check_7z_declared(files, len(data), ctx)
         compressed = len(data)
         factory = _SevenZipFactory(guard, compressed)
@@ -290,7 +290,7 @@ def extract_7z(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             raise
         except (PasswordRequired, UnsupportedCompressionMethodError, Bad7zFile, *_MEMBER_ERRORS) as e:
             # A solid block broke: what was decompressed before it is still read.
-            ctx.errors.append(f"{_where(ctx, '*')}: часть 7z-архива не прочитана ({type(e).__name__})")
+            ctx.errors.append(f"{_where(ctx, '*')}: {t('archive_part_unread', error=type(e).__name__)}")
     for name, body in factory.done:
         yield from _nested(body, name, ctx)
 
@@ -305,14 +305,12 @@ def _check_7z_declared(files, compressed: int, ctx: ExtractContext) -> None:
     lim = ctx.limits
     sizes = [int(getattr(f, "uncompressed", 0) or 0) for f in files]
     if any(n > lim.max_entry_bytes for n in sizes):
-        raise LimitExceeded(f"элемент 7z-архива больше {lim.max_entry_bytes // 2**20} МБ")
+        raise LimitExceeded(t("member_7z_too_big", mb=lim.max_entry_bytes // 2**20))
     total = sum(sizes)
     if ctx.taken.value + total > lim.max_total_bytes:
-        raise LimitExceeded(
-            f"распакованный объём превысил {lim.max_total_bytes // (1024 * 1024)} МБ (возможна zip-бомба)"
-        )
+        raise LimitExceeded(t("unpacked_too_big", mb=lim.max_total_bytes // (1024 * 1024)))
     if total > RATIO_FLOOR and total > lim.max_ratio * max(compressed, 1):
-        raise LimitExceeded(f"коэффициент сжатия больше {lim.max_ratio:.0f}:1 (возможна zip-бомба)")
+        raise LimitExceeded(t("ratio_too_big", ratio=lim.max_ratio))
 
 
 class _SevenZipWriter:
@@ -329,7 +327,9 @@ class _SevenZipWriter:
         # A 7z entry has no compressed size of its own (solid blocks): judge the whole archive.
         guard.add(len(s), self.factory.produced + len(self.buf), self.factory.compressed)
         if len(self.buf) > guard.limits.max_entry_bytes:
-            raise LimitExceeded(f"элемент {self.name} больше {guard.limits.max_entry_bytes // 2**20} МБ")
+            raise LimitExceeded(
+                t("named_member_too_big", name=self.name, mb=guard.limits.max_entry_bytes // 2**20)
+            )
         return len(s)
 
     def read(self, size: int | None = None) -> bytes:
@@ -372,14 +372,14 @@ def extract_tar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         tf = tarfile.open(fileobj=io.BytesIO(data), mode="r:")
     except (tarfile.TarError, OSError, EOFError) as e:
-        raise ExtractError(f"повреждённый tar-архив ({type(e).__name__})") from e
+        raise ExtractError(t("archive_corrupt", kind="tar", error=type(e).__name__)) from e
     guard = Guard(ctx)
     with tf:
         while True:
             try:
                 info = tf.next()
             except (tarfile.TarError, OSError, EOFError, ValueError) as e:
-                ctx.errors.append(f"{_where(ctx, '*')}: tar-архив повреждён, прочитан частично")
+                ctx.errors.append(f"{_where(ctx, '*')}: {t('tar_partial')}")
                 del e
                 break
             if info is None:
@@ -455,7 +455,7 @@ def decompress_stream(data: bytes, kind: str, guard: Guard, ctx: ExtractContext)
             out += piece
             guard.add(len(piece), len(out), max(pos - len(buf), 1))
             if len(out) > max_entry:
-                raise LimitExceeded(f"распакованный файл больше {max_entry // (1024 * 1024)} МБ")
+                raise LimitExceeded(t("unpacked_file_too_big", mb=max_entry // (1024 * 1024)))
         if ended:
             # Zeros to the end are padding (tape blocks); anything else is the next stream.
             # (Checked without joining buf and the rest: a bomb may hold 65 000 tiny streams.)
@@ -467,8 +467,8 @@ def decompress_stream(data: bytes, kind: str, guard: Guard, ctx: ExtractContext)
             break
     if not ended and not dec.d.eof:
         if not out:
-            raise ExtractError("файл обрезан или повреждён")
-        ctx.errors.append(f"{ctx.member or ctx.name or 'файл'}: файл обрезан, прочитан частично")
+            raise ExtractError(t("truncated"))
+        ctx.errors.append(f"{ctx.member or ctx.name or t('a_file')}: {t('truncated_partial')}")
     return bytes(out)
 
 
@@ -491,7 +491,7 @@ def _single_stream(data: bytes, ctx: ExtractContext, kind: str, exts: tuple[str,
     try:
         body = decompress_stream(data, kind, guard, ctx)
     except (zlib.error, OSError, EOFError, ValueError, lzma.LZMAError) as e:
-        raise ExtractError(f"повреждённый {kind}-файл ({type(e).__name__})") from e
+        raise ExtractError(t("compressed_corrupt", kind=kind, error=type(e).__name__)) from e
     name = _inner_name(ctx.name, exts)
     from pdscan.extract.sniff import sniff
 
@@ -530,15 +530,15 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         rf = rarfile.RarFile(io.BytesIO(data))
     except rarfile.PasswordRequired as e:  # encrypted headers: even the names are hidden
-        raise EncryptedError("архив зашифрован") from e
+        raise EncryptedError(t("archive_encrypted")) from e
     except rarfile.RarCannotExec as e:
-        raise ExtractError(NO_RAR_TOOL) from e
+        raise ExtractError(t("no_rar_tool")) from e
     except (rarfile.Error, *_MEMBER_ERRORS) as e:
-        raise ExtractError(f"повреждённый rar-архив ({type(e).__name__})") from e
+        raise ExtractError(t("archive_corrupt", kind="rar", error=type(e).__name__)) from e
     with rf:
         infos = [i for i in rf.infolist() if not i.is_dir()]
         if len(infos) > ctx.limits.max_archive_entries:
-            raise LimitExceeded(f"в архиве больше {ctx.limits.max_archive_entries} элементов")
+            raise LimitExceeded(t("archive_too_many", n=ctx.limits.max_archive_entries))
         guard = Guard(ctx)
         encrypted = read = no_tool = 0
         for info in infos:
@@ -546,7 +546,7 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             name = info.filename
             if info.needs_password():
                 encrypted += 1
-                ctx.errors.append(f"{_where(ctx, name)}: элемент зашифрован")
+                ctx.errors.append(f"{_where(ctx, name)}: {t('member_encrypted')}")
                 continue
             try:
                 with rf.open(info) as f:
@@ -564,8 +564,5 @@ def extract_rar(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
         _all_encrypted(len(infos), encrypted)
         if no_tool:
             if not read:
-                raise ExtractError(NO_RAR_TOOL)
-            ctx.errors.append(f"{_where(ctx, '*')}: {no_tool} элемент(ов) не прочитано: {NO_RAR_TOOL}")
-
-
-NO_RAR_TOOL = "для чтения сжатых RAR нужна программа unrar, unar или bsdtar (libarchive-tools)"
+                raise ExtractError(t("no_rar_tool"))
+            ctx.errors.append(f"{_where(ctx, '*')}: {t('rar_unread', n=no_tool, why=t('no_rar_tool'))}")

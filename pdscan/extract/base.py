@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 
@@ -65,7 +66,7 @@ class ExtractContext:
 
     def check_deadline(self) -> None:
         if self.deadline and time.monotonic() > self.deadline:
-            raise LimitExceeded(f"превышено время обработки файла ({self.limits.file_timeout:.0f} с)")
+            raise LimitExceeded(t("file_timeout", s=self.limits.file_timeout))
 
     def child(self, name: str) -> ExtractContext:
         """Context for an inner item named `name` (member path joined with "!/")."""

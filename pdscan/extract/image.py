@@ -32,6 +32,7 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from pdscan.extract import register
 from pdscan.extract.base import ExtractContext, ExtractError, LimitExceeded, NoText
 from pdscan.extract.subproc import die_with_parent
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 LANG = "rus+eng"
@@ -151,7 +152,7 @@ class OcrResult:
 def _run_tesseract(png: bytes, args: list[str], timeout: float) -> subprocess.CompletedProcess:
     exe = shutil.which("tesseract")
     if exe is None:
-        raise ExtractError("не установлен tesseract: распознавание изображений невозможно")
+        raise ExtractError(t("no_tesseract"))
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         return subprocess.run(
@@ -162,7 +163,7 @@ def _run_tesseract(png: bytes, args: list[str], timeout: float) -> subprocess.Co
             env=env,
         )
     except subprocess.TimeoutExpired as e:
-        raise LimitExceeded(f"распознавание страницы дольше {timeout:.0f} с") from e
+        raise LimitExceeded(t("ocr_page_timeout", s=timeout)) from e
 
 
 def _tesseract(png: bytes, timeout: float) -> OcrResult:
@@ -170,7 +171,7 @@ def _tesseract(png: bytes, timeout: float) -> OcrResult:
     p = _run_tesseract(png, ["-l", LANG, "--psm", PSM, "tsv"], timeout)
     if p.returncode != 0:
         err = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ExtractError(f"tesseract: ошибка распознавания ({err[-1][:200] if err else p.returncode})")
+        raise ExtractError(t("ocr_failed", error=err[-1][:200] if err else p.returncode))
     return parse_tsv(p.stdout.decode("utf-8", errors="replace"))
 
 
@@ -258,7 +259,7 @@ def ocr_image(image: Image.Image | bytes, ctx: ExtractContext) -> str:
     """
     lim = ctx.limits
     if not lim.ocr:
-        raise NoText("OCR выключен")
+        raise NoText(t("ocr_off"))
     if isinstance(image, bytes | bytearray):
         digest = hashlib.sha256(image).hexdigest()
         key = _key(digest)
@@ -269,7 +270,7 @@ def ocr_image(image: Image.Image | bytes, ctx: ExtractContext) -> str:
             img = Image.open(io.BytesIO(image))
             img.load()
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
-            raise ExtractError(f"не удалось открыть изображение ({type(e).__name__})") from e
+            raise ExtractError(t("image_unreadable", error=type(e).__name__)) from e
     else:
         img = image
         h = hashlib.sha256(f"{img.mode}:{img.size}".encode())
@@ -282,7 +283,7 @@ def ocr_image(image: Image.Image | bytes, ctx: ExtractContext) -> str:
         return ""
     left = lim.ocr_scan_seconds - _BUDGET.spent
     if left <= 0:
-        raise LimitExceeded(f"исчерпан бюджет времени на распознавание ({lim.ocr_scan_seconds:.0f} с)")
+        raise LimitExceeded(t("ocr_budget", s=lim.ocr_scan_seconds))
     timeout = min(lim.ocr_page_seconds, left)
     if ctx.deadline:
         timeout = min(timeout, max(1.0, ctx.deadline - time.monotonic()))
@@ -318,7 +319,7 @@ def _frames(data: bytes) -> Iterator[tuple[int, Image.Image | bytes]]:
     try:
         img = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
-        raise ExtractError(f"не удалось открыть изображение ({type(e).__name__})") from e
+        raise ExtractError(t("image_unreadable", error=type(e).__name__)) from e
     # Pages are a TIFF thing; the frames of an animated GIF/WebP are not documents.
     n = getattr(img, "n_frames", 1) if img.format == "TIFF" else 1
     if n <= 1:
@@ -332,7 +333,7 @@ def _frames(data: bytes) -> Iterator[tuple[int, Image.Image | bytes]]:
 @register("image/png", "image/jpeg", "image/tiff", "image/bmp", "image/x-ms-bmp", "image/webp", "image/gif")
 def extract_image(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if not ctx.limits.ocr:
-        raise NoText("OCR выключен")
+        raise NoText(t("ocr_off"))
     for page, frame in _frames(data):
         ctx.check_deadline()
         text = ocr_image(frame, ctx)
@@ -359,7 +360,7 @@ def ocr_pdf_page(page, page_no: int, ctx: ExtractContext) -> str:
         return ""
     except ExtractError as e:
         where = f"{ctx.member}: " if ctx.member else ""
-        ctx.errors.append(f"{where}страница {page_no} не распознана: {e}")
+        ctx.errors.append(where + t("ocr_page_failed", n=page_no, error=e))
         return ""
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pdscan.extract import register
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, NoText
 from pdscan.extract.subproc import die_with_parent
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -59,7 +60,7 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
     touches the disk; where memfd is missing, a 0600 temporary file stands in.
     """
     if shutil.which(cmd[0]) is None:
-        raise ExtractError(f"не установлена программа {cmd[0]}")
+        raise ExtractError(t("tool_missing", tool=cmd[0]))
     timeout = TOOL_SECONDS
     if ctx.deadline:
         timeout = max(1.0, min(timeout, ctx.deadline - time.monotonic()))
@@ -94,11 +95,11 @@ def _run(cmd: list[str], data: bytes, ctx: ExtractContext, stdin: bool) -> str:
                     env=env,
                 )
     except subprocess.TimeoutExpired as e:
-        raise ExtractError(f"{cmd[0]}: превышено время ({timeout:.0f} с)") from e
+        raise ExtractError(t("tool_timeout", tool=cmd[0], s=timeout)) from e
     out = p.stdout.decode("utf-8", errors="replace")
     if p.returncode != 0 and not out.strip():
         err = p.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ExtractError(f"{cmd[0]}: не удалось прочитать ({err[-1][:200] if err else p.returncode})")
+        raise ExtractError(t("tool_failed", tool=cmd[0], error=err[-1][:200] if err else p.returncode))
     return out
 
 
@@ -138,7 +139,7 @@ def _doc_encrypted(data: bytes) -> bool:
 @register("application/msword")
 def extract_doc(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if data.startswith(OLE_MAGIC) and _doc_encrypted(data):
-        raise EncryptedError("документ зашифрован")
+        raise EncryptedError(t("doc_encrypted"))
     # 8-bit text (Word 6/95) is taken as cp1251: the old documents of a Russian office.
     # catdoc reads stdin (no copy of the document anywhere), is the faster of the two and
     # reads Word 6/95 and fast-saved files; antiword is the second opinion when it gets nothing.
@@ -176,7 +177,7 @@ def _ppt_encrypted(data: bytes) -> bool:
 @register("application/vnd.ms-powerpoint")
 def extract_ppt(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if data.startswith(OLE_MAGIC) and _ppt_encrypted(data):
-        raise EncryptedError("презентация зашифрована")
+        raise EncryptedError(t("ppt_encrypted"))
     # catppt marks slides with a form feed.
     text = _run(["catppt", "-d", "utf-8"], data, ctx, stdin=False)
     for no, slide in enumerate(text.split("\f"), start=1):
@@ -194,19 +195,21 @@ def sheet_chunks(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as e:
-        raise EncryptedError("книга зашифрована") from e
+        raise EncryptedError(t("book_encrypted")) from e
     except (CalamineError, ValueError, OSError) as e:
         msg = str(e).lower()
         if "password" in msg or "encrypt" in msg:
-            raise EncryptedError("книга зашифрована") from e
-        raise ExtractError(f"не удалось прочитать таблицу ({type(e).__name__})") from e
+            raise EncryptedError(t("book_encrypted")) from e
+        raise ExtractError(t("table_unreadable", error=type(e).__name__)) from e
     seen = 0
     for sheet_name in wb.sheet_names:
         ctx.check_deadline()
         try:
             rows = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except (CalamineError, ValueError) as e:
-            ctx.errors.append(f"{ctx.member or 'книга'}: лист {sheet_name} не прочитан ({type(e).__name__})")
+            ctx.errors.append(
+                f"{ctx.member or t('a_book')}: {t('sheet_unread', name=sheet_name, error=type(e).__name__)}"
+            )
             continue
         header = ""
         for r, row in enumerate(rows, start=1):
@@ -258,7 +261,7 @@ def _xls_encrypted(data: bytes) -> bool:
 @register("application/vnd.ms-excel")
 def extract_xls(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     if data.startswith(OLE_MAGIC) and _xls_encrypted(data):
-        raise EncryptedError("книга зашифрована")
+        raise EncryptedError(t("book_encrypted"))
     yield from sheet_chunks(data, ctx)
 
 
@@ -303,5 +306,5 @@ def extract_rtf(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         text = rtf_to_text(data.decode("latin-1"), encoding=enc, errors="replace")
     except (ValueError, IndexError, LookupError) as e:
-        raise ExtractError(f"не удалось разобрать RTF ({type(e).__name__})") from e
+        raise ExtractError(t("rtf_unreadable", error=type(e).__name__)) from e
     yield from _paragraph_chunks(text, ctx)

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from pdscan.extract import register
 from pdscan.extract.archive import too_deep
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def _part_text(part: EmailMessage) -> str:
 def extract_eml(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     msg = email.message_from_bytes(data, policy=email.policy.default)
     if not isinstance(msg, EmailMessage) or not (msg.keys() or msg.get_payload()):
-        raise ExtractError("не удалось разобрать письмо")
+        raise ExtractError(t("mail_unparsed"))
     yield from _eml_message(msg, ctx)
 
 
@@ -103,7 +104,7 @@ def _eml_message(msg: EmailMessage, ctx: ExtractContext) -> Iterator[Chunk]:
         yield Chunk(text=headers, location="headers", member=ctx.member)
     if _encrypted(msg):
         # The headers were read; the rest is ciphertext.
-        raise EncryptedError("письмо зашифровано")
+        raise EncryptedError(t("mail_encrypted"))
     n = 0
     attachments_too_deep = False
     # walk() descends into attached letters (message/rfc822) too: a forwarded letter's text
@@ -149,9 +150,9 @@ def extract_msg_file(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
     try:
         msg = extract_msg.openMsg(data, delayAttachments=False)
     except ExMsgBaseException as e:
-        raise ExtractError(f"не удалось разобрать письмо Outlook ({type(e).__name__})") from e
+        raise ExtractError(t("msg_unparsed", error=type(e).__name__)) from e
     except (OSError, ValueError, KeyError, IndexError, TypeError) as e:
-        raise ExtractError(f"повреждённое письмо Outlook ({type(e).__name__})") from e
+        raise ExtractError(t("msg_corrupt", error=type(e).__name__)) from e
     try:
         yield from _msg_message(msg, ctx)
     finally:
@@ -160,7 +161,7 @@ def extract_msg_file(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
 
 def _msg_message(msg, ctx: ExtractContext) -> Iterator[Chunk]:
     if getattr(msg, "classType", "").upper().startswith("IPM.NOTE.SMIME"):
-        raise EncryptedError("письмо зашифровано (S/MIME)")
+        raise EncryptedError(t("mail_smime"))
     lines = []
     for label, attr in (("From", "sender"), ("To", "to"), ("Cc", "cc"), ("Subject", "subject")):
         try:
@@ -178,7 +179,7 @@ def _msg_message(msg, ctx: ExtractContext) -> Iterator[Chunk]:
             hb = msg.htmlBody
             body = html_to_text(hb.decode("utf-8", "replace") if isinstance(hb, bytes) else hb)
     except Exception as e:  # a damaged body stream: the attachments may still be readable
-        ctx.errors.append(f"{ctx.member or 'письмо'}: тело письма не прочитано ({type(e).__name__})")
+        ctx.errors.append(f"{ctx.member or t('a_letter')}: {t('mail_body_unread', error=type(e).__name__)}")
     if body.strip():
         yield Chunk(text=body, location="body", member=ctx.member)
     for n, att in enumerate(getattr(msg, "attachments", []) or [], start=1):

@@ -17,6 +17,7 @@ from pdscan.extract.archive import EntryTooBig, Guard, read_stream
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
 from pdscan.extract.legacy import sheet_chunks
 from pdscan.extract.office import pictures
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -37,28 +38,28 @@ def _open(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise ExtractError(f"повреждённый документ OpenDocument ({type(e).__name__})") from e
+        raise ExtractError(t("odf_corrupt", error=type(e).__name__)) from e
 
 
 def _member(zf: zipfile.ZipFile, name: str, ctx: ExtractContext, guard: Guard) -> bytes:
     try:
         info = zf.getinfo(name)
     except KeyError as e:
-        raise ExtractError(f"в документе нет {name}") from e
+        raise ExtractError(t("odf_missing", name=name)) from e
     try:
         with zf.open(info) as f:
             return read_stream(f, guard, info.compress_size)
     except EntryTooBig as e:
         raise LimitExceeded(str(e)) from e
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
-        raise ExtractError(f"повреждённый документ OpenDocument ({type(e).__name__})") from e
+        raise ExtractError(t("odf_corrupt", error=type(e).__name__)) from e
 
 
 def _check_encrypted(zf: zipfile.ZipFile, ctx: ExtractContext, guard: Guard) -> None:
     if "META-INF/manifest.xml" in zf.namelist():
         manifest = _member(zf, "META-INF/manifest.xml", ctx, guard)
         if b"encryption-data" in manifest:
-            raise EncryptedError("документ зашифрован")
+            raise EncryptedError(t("doc_encrypted"))
 
 
 def _para_text(el: etree._Element) -> str:
@@ -142,7 +143,7 @@ def _content_chunks(content: bytes, ctx: ExtractContext, unit: str) -> Iterator[
                 yield Chunk(text="\n".join(buf), location=f"{unit} {first}", member=ctx.member)
                 buf, size = [], 0
     except etree.XMLSyntaxError as e:
-        ctx.errors.append(f"{ctx.member or 'документ'}: content.xml повреждён, прочитан частично")
+        ctx.errors.append(f"{ctx.member or t('a_document')}: {t('odf_partial')}")
         del e
     if buf:
         yield Chunk(text="\n".join(buf), location=f"{unit} {first}", member=ctx.member)

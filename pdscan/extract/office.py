@@ -26,6 +26,7 @@ from lxml import etree
 from pdscan.extract import register
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded, NoText
 from pdscan.extract.sniff import DOCX, ENCRYPTED, PPTX, XLSX
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 GROUP_CHARS = 2000  # paragraphs are grouped up to about this many characters per Chunk
@@ -55,15 +56,14 @@ def open_package(data: bytes, ctx: ExtractContext, kind: str) -> zipfile.ZipFile
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as e:
-        raise ExtractError(f"файл {kind} повреждён: не читается как zip-архив ({e})") from None
+        raise ExtractError(t("ooxml_not_zip", kind=kind, error=e)) from None
     total = 0
     for info in z.infolist():
         _check_entry(info, ctx)
         total += info.file_size
     if total > ctx.limits.max_total_bytes:
         raise LimitExceeded(
-            f"распакованный размер {kind} ({total // 2**20} МБ) больше предела "
-            f"{ctx.limits.max_total_bytes // 2**20} МБ — похоже на zip-бомбу"
+            t("ooxml_total_big", kind=kind, mb=total // 2**20, cap=ctx.limits.max_total_bytes // 2**20)
         )
     return z
 
@@ -72,12 +72,16 @@ def _check_entry(info: zipfile.ZipInfo, ctx: ExtractContext) -> None:
     lim = ctx.limits
     if info.file_size > lim.max_entry_bytes:
         raise LimitExceeded(
-            f"часть {info.filename} распаковывается в {info.file_size // 2**20} МБ — больше предела "
-            f"{lim.max_entry_bytes // 2**20} МБ"
+            t(
+                "ooxml_part_big",
+                name=info.filename,
+                mb=info.file_size // 2**20,
+                cap=lim.max_entry_bytes // 2**20,
+            )
         )
     if info.file_size > _RATIO_MIN_BYTES and info.file_size > lim.max_ratio * max(info.compress_size, 1):
         raise LimitExceeded(
-            f"часть {info.filename} сжата в {info.file_size // max(info.compress_size, 1)} раз — похоже на zip-бомбу"
+            t("ooxml_part_ratio", name=info.filename, n=info.file_size // max(info.compress_size, 1))
         )
 
 
@@ -90,14 +94,12 @@ def read_part(z: zipfile.ZipFile, name: str, ctx: ExtractContext) -> bytes:
         with z.open(info) as f:
             data = f.read(cap + 1)
     except _ZIP_ERRORS + (zipfile.BadZipFile, RuntimeError) as e:
-        raise ExtractError(f"часть {name} повреждена ({e})") from None
+        raise ExtractError(t("ooxml_part_corrupt", name=name, error=e)) from None
     if len(data) > cap:
-        raise LimitExceeded(f"часть {name} больше предела {cap // 2**20} МБ")
+        raise LimitExceeded(t("ooxml_part_over", name=name, cap=cap // 2**20))
     ctx.taken.value += len(data)
     if ctx.taken.value > ctx.limits.max_total_bytes:
-        raise LimitExceeded(
-            f"распаковано больше {ctx.limits.max_total_bytes // 2**20} МБ — похоже на zip-бомбу"
-        )
+        raise LimitExceeded(t("ooxml_unpacked_over", cap=ctx.limits.max_total_bytes // 2**20))
     return data
 
 
@@ -106,7 +108,7 @@ def _parse(data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
-        raise ExtractError(f"часть {name} повреждена: неверный XML ({e})") from None
+        raise ExtractError(t("ooxml_bad_xml", name=name, error=e)) from None
 
 
 def _natural(name: str) -> tuple:
@@ -217,7 +219,7 @@ def _wordml(data: bytes, name: str) -> Iterator[tuple]:
         else:
             yield from _wordml_xslt(data)
     except (etree.XMLSyntaxError, etree.XSLTApplyError) as e:
-        raise ExtractError(f"часть {name} повреждена: неверный XML ({e})") from None
+        raise ExtractError(t("ooxml_bad_xml", name=name, error=e)) from None
 
 
 # Records of the transform's text output: a marker character starts each, _END closes it.
@@ -437,12 +439,12 @@ def _main_part(z: zipfile.ZipFile, default: str) -> str:
     try:
         types = etree.fromstring(z.read("[Content_Types].xml"), _PARSER)
     except (KeyError, etree.XMLSyntaxError, *_ZIP_ERRORS):
-        raise ExtractError("файл повреждён: нет основной части документа") from None
+        raise ExtractError(t("ooxml_no_main")) from None
     for o in types:
         ct = o.get("ContentType", "")
         if ct.endswith(".main+xml") and o.get("PartName", "").lstrip("/") in names:
             return o.get("PartName").lstrip("/")
-    raise ExtractError("файл повреждён: нет основной части документа")
+    raise ExtractError(t("ooxml_no_main"))
 
 
 @register(DOCX)
@@ -599,8 +601,8 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
     except Exception as e:  # calamine raises its own error types for every kind of damage
         msg = str(e)
         if "ncrypt" in msg or "assword" in msg:
-            raise EncryptedError("файл зашифрован") from None
-        raise ExtractError(f"файл {kind} повреждён: {msg[:200]}") from None
+            raise EncryptedError(t("file_encrypted")) from None
+        raise ExtractError(t("file_kind_corrupt", kind=kind, error=msg[:200])) from None
     failed: list[str] = []
     try:
         for name in wb.sheet_names:
@@ -608,7 +610,7 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
             try:
                 sheet = wb.get_sheet_by_name(name)
             except Exception as e:  # one damaged sheet does not hide the others
-                failed.append(f"лист «{name}» не прочитан: {str(e)[:200]}")
+                failed.append(t("sheet_failed", name=name, error=str(e)[:200]))
                 continue
             # python-calamine's iter_rows starts at row 1 (empty rows above the data included) but at
             # the first used column; tests pin this down.
@@ -633,7 +635,7 @@ def extract_workbook(data: bytes, ctx: ExtractContext, kind: str = "xlsx") -> It
     finally:
         wb.close()
     if failed and len(failed) == len(wb.sheet_names):
-        raise ExtractError(f"файл {kind} повреждён: {failed[0]}")
+        raise ExtractError(t("file_kind_corrupt", kind=kind, error=failed[0]))
     ctx.errors.extend(failed)
 
 
@@ -665,5 +667,5 @@ def _cell_comments(z: zipfile.ZipFile, ctx: ExtractContext) -> Iterator[Chunk]:
 
 @register(ENCRYPTED)
 def extract_encrypted(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
-    raise EncryptedError("файл зашифрован")
+    raise EncryptedError(t("file_encrypted"))
     yield  # pragma: no cover  (a generator, like every extractor)

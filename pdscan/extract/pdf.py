@@ -20,6 +20,7 @@ import pypdfium2.raw as pdfium_c
 
 from pdscan.extract import register
 from pdscan.extract.base import EncryptedError, ExtractContext, ExtractError, LimitExceeded
+from pdscan.i18n import t
 from pdscan.model import Chunk
 
 # OCR of one scanned page: (page, 1-based page number, ctx) -> recognised text ("" if none).
@@ -39,10 +40,10 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD or "password" in str(e).lower():
-            raise EncryptedError("файл зашифрован") from None
+            raise EncryptedError(t("file_encrypted")) from None
         if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_SECURITY:
-            raise EncryptedError("файл зашифрован неподдерживаемым способом") from None
-        raise ExtractError(f"файл PDF повреждён ({e})") from None
+            raise EncryptedError(t("pdf_encrypted_unsupported")) from None
+        raise ExtractError(t("pdf_corrupt", error=e)) from None
 
 
 def has_images(page: pdfium.PdfPage) -> bool:
@@ -106,12 +107,12 @@ def page_texts(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str, boo
                 if not i:
                     raise
                 # Pages read so far keep their findings; the rest is reported as not read.
-                ctx.errors.append(f"{e}: прочитаны страницы 1–{i} из {total}")
+                ctx.errors.append(t("pdf_pages_read", error=e, i=i, total=total))
                 return
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as e:
-                ctx.errors.append(f"страница {i + 1} не прочитана ({e})")
+                ctx.errors.append(t("pdf_page_unread", n=i + 1, error=e))
                 continue
             try:
                 tp = page.get_textpage()
@@ -130,7 +131,7 @@ def page_texts(data: bytes, ctx: ExtractContext) -> Iterator[tuple[int, str, boo
             finally:
                 page.close()
         if total > last:
-            ctx.errors.append(f"прочитаны первые {last} страниц из {total} (предел max_pages)")
+            ctx.errors.append(t("pdf_max_pages", n=last, total=total))
     finally:
         pdf.close()
 
@@ -151,5 +152,5 @@ def extract_pdf(data: bytes, ctx: ExtractContext) -> Iterator[Chunk]:
             yield Chunk(text=text, location=f"page {n}", member=ctx.member, context=context)
     if unread:
         pages = ", ".join(map(str, unread[:20])) + ("…" if len(unread) > 20 else "")
-        why = "OCR выключен" if not ctx.limits.ocr else "OCR недоступен"
-        ctx.errors.append(f"страницы без текстового слоя не распознаны ({why}): {pages}")
+        why = t("ocr_off") if not ctx.limits.ocr else t("ocr_unavailable")
+        ctx.errors.append(t("pdf_no_text_layer", why=why, pages=pages))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pdscan.access import group_name, posix_readers, user_name
+from pdscan.i18n import t
 from pdscan.model import FileRef
 
 _NOATIME = getattr(os, "O_NOATIME", 0)
@@ -41,10 +42,10 @@ def _ref(path: str, root: str, rel: str, st: os.stat_result) -> FileRef:
 
 def _os_error(e: OSError) -> str:
     if isinstance(e, PermissionError):
-        return "доступ запрещён"
+        return t("access_denied")
     if isinstance(e, FileNotFoundError):
-        return "файл исчез во время сканирования"
-    return f"ошибка чтения: {e.strerror or type(e).__name__}"
+        return t("file_vanished")
+    return t("read_error", error=e.strerror or type(e).__name__)
 
 
 def walk_local(
