@@ -928,6 +928,99 @@ EXTRACT_MESSAGES = {
         "страницы без текстового слоя не распознаны ({why}): {pages}",
         "pages without a text layer not recognised ({why}): {pages}",
     ),
+    # pdscan.sources.smb / smb_conn / smbconfig / ntsd / lsa
+    "smb_not_url": ("не SMB-адрес: {url}", "not an SMB address: {url}"),
+    "smb_creds_in_url": (
+        "имя пользователя и пароль в адресе не принимаются ({where}): "
+        "задайте их в smb.ini или PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD",
+        "a user name and password in the address are not accepted ({where}): "
+        "give them in smb.ini or PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD",
+    ),
+    "smb_bad_port": ("неверный порт в адресе {url}", "invalid port in the address {url}"),
+    "smb_url_form": (
+        "адрес должен иметь вид smb://хост[:порт]/папка[/путь]: {url}",
+        "the address must look like smb://host[:port]/share[/path]: {url}",
+    ),
+    "smb_hosts_unreadable": (
+        "не прочитан файл со списком хостов {path}: {error}",
+        "cannot read the hosts file {path}: {error}",
+    ),
+    "smb_hosts_line": ("{path}, строка {n}: {error}", "{path}, line {n}: {error}"),
+    "smb_no_creds": (
+        "не заданы учётные данные SMB: PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD или файл smb.ini (см. README)",
+        "no SMB credentials: PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD or an smb.ini file (see README)",
+    ),
+    "smb_host_down": ("хост {where} недоступен: {error}", "host {where} unreachable: {error}"),
+    "smb_no_answer": (
+        "хост {where} недоступен: нет ответа за {s} с",
+        "host {where} unreachable: no answer in {s} s",
+    ),
+    "smb_refused": (
+        "хост {where} недоступен: соединение отклонено (SMB не запущен или порт закрыт)",
+        "host {where} unreachable: connection refused (SMB not running or the port closed)",
+    ),
+    "smb_timed_out": (
+        "хост {where} недоступен: нет ответа за {s} с (выключен или закрыт брандмауэром)",
+        "host {where} unreachable: no answer in {s} s (switched off or behind a firewall)",
+    ),
+    "smb_unknown_host": (
+        "хост {host} не найден (имя не разрешается)",
+        "host {host} not found (the name does not resolve)",
+    ),
+    "smb_logon_failed": (
+        "хост {where}: неверное имя пользователя или пароль",
+        "host {where}: wrong user name or password",
+    ),
+    "smb_host_denied": ("хост {where}: доступ запрещён", "host {where}: access denied"),
+    "smb_connect_error": (
+        "хост {where}: ошибка подключения SMB ({error})",
+        "host {where}: SMB connection error ({error})",
+    ),
+    "smb_no_share": ("общая папка не найдена", "share not found"),
+    "smb_not_found": ("файл или папка не найдены", "file or folder not found"),
+    "smb_bad_logon": ("неверное имя пользователя или пароль", "wrong user name or password"),
+    "smb_closed": ("соединение SMB разорвано", "SMB connection closed"),
+    "smb_error": ("ошибка SMB: {error}", "SMB error: {error}"),
+    "smb_share_missing": (
+        "общая папка «{share}» не найдена на {host}",
+        "share “{share}” not found on {host}",
+    ),
+    "smb_path_missing": (
+        "путь «{path}» не найден в общей папке «{share}» на {host}",
+        "path “{path}” not found in share “{share}” on {host}",
+    ),
+    "smb_lsa_failed": (
+        "SMB %s: имена SID не получены через LSA (%s)",
+        "SMB %s: SID names not resolved via LSA (%s)",
+    ),
+    "smb_acl_unread": ("права доступа не прочитаны: {error}", "access rights not read: {error}"),
+    "smb_walk_error": ("ошибка обхода: {error}", "walk error: {error}"),
+    "smb_timeout": ("нет ответа от сервера SMB за {s:g} с", "no answer from the SMB server in {s:g} s"),
+    "smbcfg_mode": (
+        "файл с паролями SMB {path} доступен группе или всем (права {mode}); выполните: chmod 600 {path}",
+        "the SMB password file {path} is readable by its group or by all (mode {mode}); run: chmod 600 {path}",
+    ),
+    "smbcfg_owner": (
+        "файл с паролями SMB {path} принадлежит другому пользователю (uid {uid})",
+        "the SMB password file {path} belongs to another user (uid {uid})",
+    ),
+    "smbcfg_missing": ("файл с паролями SMB не найден: {path}", "SMB password file not found: {path}"),
+    "smbcfg_syntax": (
+        "ошибка в файле с паролями SMB {path}: {error}",
+        "error in the SMB password file {path}: {error}",
+    ),
+    "sd_sid_cut": ("SID обрезан", "SID truncated"),
+    "sd_acl_cut": ("ACL обрезан", "ACL truncated"),
+    "sd_ace_cut": ("ACE обрезан", "ACE truncated"),
+    "sd_ace_size": ("неверный размер ACE", "invalid ACE size"),
+    "sd_cut": ("дескриптор безопасности обрезан", "security descriptor truncated"),
+    "sd_not_self_relative": (
+        "дескриптор безопасности не в самоотносительном формате",
+        "security descriptor not in self-relative form",
+    ),
+    "lsa_bad_sid": ("неверный SID {sid}", "invalid SID {sid}"),
+    "lsa_bind_refused": ("bind к lsarpc отклонён", "bind to lsarpc refused"),
+    "lsa_short_reply": ("короткий ответ RPC", "short RPC reply"),
 }
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pdscan.i18n import t
+
 ENV_CONFIG = "PDSCAN_SMB_CONFIG"
 
 
@@ -62,12 +64,9 @@ def check_mode(path: Path) -> None:
     """Refuse a credentials file others can read or that belongs to someone else."""
     st = path.stat()
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise SmbConfigError(
-            f"файл с паролями SMB {path} доступен группе или всем (права {stat.S_IMODE(st.st_mode):04o}); "
-            f"выполните: chmod 600 {path}"
-        )
+        raise SmbConfigError(t("smbcfg_mode", path=path, mode=f"{stat.S_IMODE(st.st_mode):04o}"))
     if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
-        raise SmbConfigError(f"файл с паролями SMB {path} принадлежит другому пользователю (uid {st.st_uid})")
+        raise SmbConfigError(t("smbcfg_owner", path=path, uid=st.st_uid))
 
 
 @lru_cache(maxsize=8)
@@ -75,7 +74,7 @@ def _load(path_str: str) -> configparser.ConfigParser | None:
     path = Path(path_str)
     if not path.exists():
         if os.environ.get(ENV_CONFIG):
-            raise SmbConfigError(f"файл с паролями SMB не найден: {path}")
+            raise SmbConfigError(t("smbcfg_missing", path=path))
         return None
     check_mode(path)
     cp = configparser.ConfigParser(interpolation=None, delimiters=("=",))
@@ -83,7 +82,7 @@ def _load(path_str: str) -> configparser.ConfigParser | None:
     try:
         cp.read(path, encoding="utf-8")
     except configparser.Error as e:
-        raise SmbConfigError(f"ошибка в файле с паролями SMB {path}: {e}") from None
+        raise SmbConfigError(t("smbcfg_syntax", path=path, error=e)) from None
     return cp
 
 

@@ -163,3 +163,37 @@ def test_every_error_text_has_both_languages_and_the_same_placeholders():
         assert ru and en and not CYRILLIC.search(en), key
         assert sorted(fields.findall(ru)) == sorted(fields.findall(en)), key
         assert sorted(re.findall(r"%[.\d]*\w", ru)) == sorted(re.findall(r"%[.\d]*\w", en)), key
+
+
+def test_smb_address_and_password_file_errors_follow_the_language(monkeypatch, tmp_path):
+    from pdscan.smbconfig import SmbConfigError, check_mode
+    from pdscan.sources.smb import SmbError, SmbUrl
+
+    ini = tmp_path / "smb.ini"
+    ini.write_text("[default]\n", encoding="utf-8")
+    ini.chmod(0o644)
+    monkeypatch.setenv("PDSCAN_LANG", "en")
+    with pytest.raises(
+        SmbError, match=r"^the address must look like smb://host\[:port\]/share\[/path\]: smb://fs01$"
+    ):
+        SmbUrl.parse("smb://fs01")
+    with pytest.raises(
+        SmbConfigError, match=r"readable by its group or by all \(mode 0644\); run: chmod 600"
+    ):
+        check_mode(ini)
+    monkeypatch.setenv("PDSCAN_LANG", "ru")
+    with pytest.raises(SmbError, match=r"^адрес должен иметь вид smb://хост"):
+        SmbUrl.parse("smb://fs01")
+    with pytest.raises(
+        SmbConfigError, match=r"доступен группе или всем \(права 0644\); выполните: chmod 600"
+    ):
+        check_mode(ini)
+
+
+def test_email_subject_follows_the_language(monkeypatch):
+    from pdscan.alerts import EmailConfig
+
+    monkeypatch.setenv("PDSCAN_LANG", "en")
+    assert EmailConfig(host="h", to=["a@b"], sender="c@d").subject == "pdscan: personal data found"
+    monkeypatch.delenv("PDSCAN_LANG")
+    assert EmailConfig(host="h", to=["a@b"], sender="c@d").subject == "pdscan: найдены персональные данные"

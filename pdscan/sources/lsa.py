@@ -10,6 +10,8 @@ from __future__ import annotations
 import struct
 import uuid
 
+from pdscan.i18n import t
+
 LSARPC = uuid.UUID("12345778-1234-abcd-ef00-0123456789ab")
 NDR = uuid.UUID("8a885d04-1ceb-11c9-9fe8-08002b104860")
 POLICY_LOOKUP_NAMES = 0x00000800
@@ -41,7 +43,7 @@ def _request_pdu(opnum: int, stub: bytes, call_id: int) -> bytes:
 def _sid_bytes(sid: str) -> bytes:
     parts = sid.split("-")
     if len(parts) < 3 or parts[0].upper() != "S":
-        raise LsaError(f"неверный SID {sid}")
+        raise LsaError(t("lsa_bad_sid", sid=sid))
     subs = [int(p) for p in parts[3:]]
     return (
         struct.pack("<BB", int(parts[1]), len(subs))
@@ -156,7 +158,7 @@ class LsaClient:
         try:
             ack = self._transact(_bind_pdu())
             if ack[2] != 12:
-                raise LsaError("bind к lsarpc отклонён")
+                raise LsaError(t("lsa_bind_refused"))
             resp = self._call(
                 OP_OPEN_POLICY2,
                 struct.pack("<I", 0)
@@ -175,7 +177,7 @@ class LsaClient:
         self.pipe.write(pdu)
         data = self.pipe.read(65536)
         if len(data) < 16:
-            raise LsaError("короткий ответ RPC")
+            raise LsaError(t("lsa_short_reply"))
         (frag_len,) = struct.unpack_from("<H", data, 8)
         while len(data) < frag_len:
             more = self.pipe.read(65536)

@@ -11,6 +11,8 @@ import re
 import struct
 from dataclasses import dataclass
 
+from pdscan.i18n import t
+
 # SECURITY_DESCRIPTOR control bits
 SE_DACL_PRESENT = 0x0004
 SE_SELF_RELATIVE = 0x8000
@@ -78,29 +80,29 @@ class SecurityDescriptor:
 def parse_sid(data: bytes, offset: int = 0) -> tuple[str, int]:
     """Return the SID string at offset and its length in bytes."""
     if offset + 8 > len(data):
-        raise SecurityDescriptorError("SID обрезан")
+        raise SecurityDescriptorError(t("sd_sid_cut"))
     revision, count = data[offset], data[offset + 1]
     authority = int.from_bytes(data[offset + 2 : offset + 8], "big")
     end = offset + 8 + 4 * count
     if end > len(data):
-        raise SecurityDescriptorError("SID обрезан")
+        raise SecurityDescriptorError(t("sd_sid_cut"))
     subs = struct.unpack_from(f"<{count}I", data, offset + 8)
     return "-".join(["S", str(revision), str(authority), *map(str, subs)]), end - offset
 
 
 def _parse_acl(data: bytes, offset: int) -> tuple[Ace, ...]:
     if offset + 8 > len(data):
-        raise SecurityDescriptorError("ACL обрезан")
+        raise SecurityDescriptorError(t("sd_acl_cut"))
     _rev, _sbz1, acl_size, ace_count, _sbz2 = struct.unpack_from("<BBHHH", data, offset)
     end = min(offset + acl_size, len(data))
     pos = offset + 8
     aces = []
     for _ in range(ace_count):
         if pos + 4 > end:
-            raise SecurityDescriptorError("ACE обрезан")
+            raise SecurityDescriptorError(t("sd_ace_cut"))
         ace_type, ace_flags, ace_size = struct.unpack_from("<BBH", data, pos)
         if ace_size < 4 or pos + ace_size > end:
-            raise SecurityDescriptorError("неверный размер ACE")
+            raise SecurityDescriptorError(t("sd_ace_size"))
         mask, sid = 0, ""
         if ace_type in (ACCESS_ALLOWED, ACCESS_DENIED, ACCESS_ALLOWED_CALLBACK, ACCESS_DENIED_CALLBACK):
             (mask,) = struct.unpack_from("<I", data, pos + 4)
@@ -117,10 +119,10 @@ def _parse_acl(data: bytes, offset: int) -> tuple[Ace, ...]:
 def parse_security_descriptor(data: bytes) -> SecurityDescriptor:
     """Parse a self-relative SECURITY_DESCRIPTOR as returned by SMB2 QUERY_INFO."""
     if len(data) < 20:
-        raise SecurityDescriptorError("дескриптор безопасности обрезан")
+        raise SecurityDescriptorError(t("sd_cut"))
     _rev, _sbz1, control, off_owner, off_group, _off_sacl, off_dacl = struct.unpack_from("<BBHIIII", data)
     if not control & SE_SELF_RELATIVE:
-        raise SecurityDescriptorError("дескриптор безопасности не в самоотносительном формате")
+        raise SecurityDescriptorError(t("sd_not_self_relative"))
     owner = parse_sid(data, off_owner)[0] if off_owner else None
     group = parse_sid(data, off_group)[0] if off_group else None
     dacl: tuple[Ace, ...] | None = None

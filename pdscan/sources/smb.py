@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from pdscan.i18n import t
 from pdscan.model import FileRef, Reader
 from pdscan.smbconfig import SmbConfigError, credentials_for, sid_names
 from pdscan.sources.local import WalkError
@@ -71,14 +72,11 @@ class SmbUrl:
     @classmethod
     def parse(cls, url: str) -> SmbUrl:
         if not url.lower().startswith("smb://"):
-            raise SmbError(f"не SMB-адрес: {url}")
+            raise SmbError(t("smb_not_url", url=url))
         rest = url[6:].replace("\\", "/")
         hostport, _, tail = rest.partition("/")
         if "@" in hostport:
-            raise SmbError(
-                f"имя пользователя и пароль в адресе не принимаются ({url.split('@')[-1]}): "
-                "задайте их в smb.ini или PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD"
-            )
+            raise SmbError(t("smb_creds_in_url", where=url.split("@")[-1]))
         host, port = hostport, DEFAULT_PORT
         if hostport.startswith("["):  # [ipv6]:port
             host, _, p = hostport[1:].partition("]")
@@ -89,10 +87,10 @@ class SmbUrl:
             try:
                 port = int(p)
             except ValueError:
-                raise SmbError(f"неверный порт в адресе {url}") from None
+                raise SmbError(t("smb_bad_port", url=url)) from None
         parts = [p for p in tail.split("/") if p]
         if not host or not parts:
-            raise SmbError(f"адрес должен иметь вид smb://хост[:порт]/папка[/путь]: {url}")
+            raise SmbError(t("smb_url_form", url=url))
         return cls(host, port, parts[0], "/".join(parts[1:]))
 
     def join(self, rel: str) -> str:
@@ -123,7 +121,7 @@ def roots_from_hosts_file(path: str) -> list[str]:
         with open(path, encoding="utf-8-sig") as f:
             lines = f.read().splitlines()
     except (OSError, UnicodeDecodeError) as e:
-        raise SmbError(f"не прочитан файл со списком хостов {path}: {e}") from None
+        raise SmbError(t("smb_hosts_unreadable", path=path, error=e)) from None
     roots = []
     for n, line in enumerate(lines, 1):
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("smb://") else line.strip()
@@ -138,7 +136,7 @@ def roots_from_hosts_file(path: str) -> list[str]:
         try:
             SmbUrl.parse(root)
         except SmbError as e:
-            raise SmbError(f"{path}, строка {n}: {e}") from None
+            raise SmbError(t("smb_hosts_line", path=path, n=n, error=e)) from None
         roots.append(root)
     return roots
 
@@ -180,9 +178,7 @@ def _session(host: str, port: int, slot: int = 0) -> dict:
     except SmbConfigError as e:
         raise SmbError(str(e)) from None
     if creds is None:
-        raise SmbError(
-            "не заданы учётные данные SMB: PDSCAN_SMB_USER/PDSCAN_SMB_PASSWORD или файл smb.ini (см. README)"
-        )
+        raise SmbError(t("smb_no_creds"))
     key = (host.lower(), port, creds.username, slot)
     with _lock:
         kw = _sessions.get(key)
@@ -285,22 +281,22 @@ def _connect_message(host: str, port: int, e: BaseException) -> str:
     name = type(e).__name__
     where = f"{host}:{port}"
     if isinstance(e, RequestTimeout):
-        return f"хост {where} недоступен: {e.strerror}"
+        return t("smb_host_down", where=where, error=e.strerror)
     if "timeout" in text.lower() and "exceeded" in text.lower():  # NEGOTIATE unanswered
-        return f"хост {where} недоступен: нет ответа за {CONNECT_TIMEOUT} с"
+        return t("smb_no_answer", where=where, s=CONNECT_TIMEOUT)
     if "Failed to connect" in text or isinstance(e, (OSError, TimeoutError)):
         if "refused" in text.lower():
-            return f"хост {where} недоступен: соединение отклонено (SMB не запущен или порт закрыт)"
+            return t("smb_refused", where=where)
         if "timed out" in text.lower() or isinstance(e, TimeoutError):
-            return f"хост {where} недоступен: нет ответа за {CONNECT_TIMEOUT} с (выключен или закрыт брандмауэром)"
+            return t("smb_timed_out", where=where, s=CONNECT_TIMEOUT)
         if "Name or service not known" in text or "not known" in text:
-            return f"хост {host} не найден (имя не разрешается)"
-        return f"хост {where} недоступен: {text}"
+            return t("smb_unknown_host", host=host)
+        return t("smb_host_down", where=where, error=text)
     if "LOGON_FAILURE" in text.upper() or "logon failure" in text.lower() or "Authentication" in name:
-        return f"хост {where}: неверное имя пользователя или пароль"
+        return t("smb_logon_failed", where=where)
     if "ACCESS_DENIED" in text.upper():
-        return f"хост {where}: доступ запрещён"
-    return f"хост {where}: ошибка подключения SMB ({name})"
+        return t("smb_host_denied", where=where)
+    return t("smb_connect_error", where=where, error=name)
 
 
 STATUS_BAD_NETWORK_NAME = 0xC00000CC
@@ -316,24 +312,24 @@ def _os_message(e: BaseException) -> str:
     text = str(e).upper()
     status = getattr(e, "ntstatus", None) or getattr(e, "status", None)
     if status == STATUS_BAD_NETWORK_NAME or "BAD_NETWORK_NAME" in text:
-        return "общая папка не найдена"
+        return t("smb_no_share")
     if status == STATUS_ACCESS_DENIED or isinstance(e, OSError) and e.errno == errno.EACCES:
-        return "доступ запрещён"
+        return t("access_denied")
     if isinstance(e, OSError) and e.errno == errno.ENOENT:
-        return "файл или папка не найдены"
+        return t("smb_not_found")
     if status == STATUS_LOGON_FAILURE or "LOGON_FAILURE" in text:
-        return "неверное имя пользователя или пароль"
+        return t("smb_bad_logon")
     if "SMBConnectionClosed" in type(e).__name__ or "CLOSED" in text:
-        return "соединение SMB разорвано"
-    return f"ошибка SMB: {type(e).__name__}"
+        return t("smb_closed")
+    return t("smb_error", error=type(e).__name__)
 
 
 def _root_message(e: BaseException, u: SmbUrl) -> str:
     """At the root a 'not found' means the share or the path in the address is wrong."""
     if isinstance(e, OSError) and e.errno == errno.ENOENT:
         if not u.path:
-            return f"общая папка «{u.share}» не найдена на {u.host}"
-        return f"путь «{u.path}» не найден в общей папке «{u.share}» на {u.host}"
+            return t("smb_share_missing", share=u.share, host=u.host)
+        return t("smb_path_missing", path=u.path, share=u.share, host=u.host)
     return _os_message(e)
 
 
@@ -426,9 +422,7 @@ class SidNames:
                             found = self.client.lookup(todo)
                     except Exception as e:  # noqa: BLE001 — names are a nicety; SIDs still work
                         self.broken = True
-                        log.warning(
-                            "SMB %s: имена SID не получены через LSA (%s)", self.host, type(e).__name__
-                        )
+                        log.warning(t("smb_lsa_failed"), self.host, type(e).__name__)
                     for s in todo:
                         self.cache[s] = self._short(found.get(s, s))
         return self.cache
@@ -484,9 +478,9 @@ def _access(u: SmbUrl, unc: str, names: SidNames, slot: int = 0) -> tuple[dict, 
             raw = query_security(unc, kw)
         sd = parse_security_descriptor(raw)
     except SecurityDescriptorError as e:
-        return {}, f"права доступа не прочитаны: {e}"
+        return {}, t("smb_acl_unread", error=e)
     except Exception as e:  # noqa: BLE001 — a file whose ACL cannot be read is still scanned
-        return {}, f"права доступа не прочитаны: {_os_message(e)}"
+        return {}, t("smb_acl_unread", error=_os_message(e))
     allowed = readers_of(sd)
     known = names.resolve([sd.owner or "", sd.group or "", *(sid for sid, _ in allowed)])
     readers = tuple(
@@ -682,14 +676,14 @@ def _merged(roots: list[str], parallel: int, fetcher: AclFetcher, acl: bool) -> 
                             return
                         q.put(item)
                 except Exception as e:  # noqa: BLE001 — a host never takes the others down
-                    q.put(WalkError(r, f"ошибка обхода: {_os_message(e)}"))
+                    q.put(WalkError(r, t("smb_walk_error", error=_os_message(e))))
         finally:
             q.put(done)
 
     n = min(parallel, len(roots))
     threads = [threading.Thread(target=runner, daemon=True, name="pdscan-smb-host") for _ in range(n)]
-    for t in threads:
-        t.start()
+    for th in threads:
+        th.start()
     finished = 0
     try:
         while finished < n:
@@ -700,7 +694,7 @@ def _merged(roots: list[str], parallel: int, fetcher: AclFetcher, acl: bool) -> 
                 yield item
     finally:
         stop.set()
-        while any(t.is_alive() for t in threads):  # unblock runners waiting on a full queue
+        while any(th.is_alive() for th in threads):  # unblock runners waiting on a full queue
             try:
                 q.get(timeout=0.1)
             except queue.Empty:
@@ -841,9 +835,9 @@ def read_bytes(ref: FileRef, limit: int) -> bytes:
         return _read_stream(u.unc(), kw, limit)
     except OSError as e:
         if e.errno == errno.EACCES or getattr(e, "ntstatus", None) == STATUS_ACCESS_DENIED:
-            raise PermissionError(errno.EACCES, "доступ запрещён") from None
+            raise PermissionError(errno.EACCES, t("access_denied")) from None
         if e.errno == errno.ENOENT:
-            raise FileNotFoundError(errno.ENOENT, "файл исчез во время сканирования") from None
+            raise FileNotFoundError(errno.ENOENT, t("file_vanished")) from None
         raise OSError(errno.EIO, _os_message(e)) from None
     except Exception as e:  # noqa: BLE001 — protocol errors become a read error for this file only
         _drop_broken(u)

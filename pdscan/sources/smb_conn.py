@@ -29,6 +29,8 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from pdscan.i18n import t
+
 DEFAULT_TIMEOUT = 30.0  # seconds for one SMB request; env PDSCAN_SMB_TIMEOUT overrides
 ENV_TIMEOUT = "PDSCAN_SMB_TIMEOUT"
 
@@ -37,7 +39,7 @@ class RequestTimeout(TimeoutError):
     """No answer within the deadline: the connection was cut, the caller gets an error record."""
 
     def __init__(self, seconds: float):
-        super().__init__(errno.ETIMEDOUT, f"нет ответа от сервера SMB за {seconds:g} с")
+        super().__init__(errno.ETIMEDOUT, t("smb_timeout", s=seconds))
 
 
 def request_timeout() -> float:
