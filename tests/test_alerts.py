@@ -93,6 +93,23 @@ def test_failing_hook_is_logged_not_raised(tmp_path, caplog):
     assert "код завершения 3" in caplog.text
 
 
+def test_failing_hook_is_logged_in_english_with_lang_en(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("PDSCAN_LANG", "en")
+    a = Alerter(
+        parse_alert_config({"stdout": False, "command": [sys.executable, "-c", "raise SystemExit(3)"]})
+    )
+    a.send(_records())
+    a.close()
+    assert "alerts (command): exit code 3" in caplog.text
+    assert "код завершения" not in caplog.text
+
+
+def test_alert_config_errors_in_english(monkeypatch):
+    monkeypatch.setenv("PDSCAN_LANG", "en")
+    with pytest.raises(AlertConfigError, match="alerts file: unknown key “stdot”; allowed are: "):
+        parse_alert_config({"stdot": True})
+
+
 class _SMTPHandler(socketserver.StreamRequestHandler):
     """Just enough of RFC 5321 for smtplib: greet, accept one or more messages, keep their DATA."""
 
