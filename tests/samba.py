@@ -6,12 +6,15 @@ Needs root (smbd switches to the connected user's uid) and Debian's samba packag
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -261,3 +264,17 @@ def _set_info_acl(srv: Samba, rel: str, owner: str, group: str, aces) -> None:
             tx += (req, receive)
     finally:
         smbclient.reset_connection_cache(fail_on_error=False, connection_cache=kw["connection_cache"])
+
+
+@contextlib.contextmanager
+def running_samba(prefix: str) -> Iterator[Samba]:
+    """A Samba server in a fresh folder, stopped and removed afterwards. The folder is not under
+    pytest's 0700 tmp dirs: a non-root SMB user must be able to traverse to the share."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    base.chmod(0o755)
+    srv = start_samba(base)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(base, ignore_errors=True)

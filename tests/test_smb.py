@@ -13,7 +13,6 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ from pdscan.model import FileResult, Finding
 from pdscan.policy import parse_policy
 from pdscan.sources import smb
 from pdscan.sources.local import WalkError
-from tests.samba import skip_reason, start_samba
+from tests.samba import running_samba, skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
@@ -75,17 +74,10 @@ def _tree(share: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server():
-    # Not under pytest's 0700 tmp dirs: a non-root SMB user must be able to traverse to the share.
-    base = Path(tempfile.mkdtemp(prefix="pdscan-samba-"))
-    base.chmod(0o755)
-    srv = start_samba(base)
-    srv.files = _tree(srv.share_dir)
-    srv.add_user("daemon", "Daemon-pass-2")
-    try:
+    with running_samba("pdscan-samba-") as srv:
+        srv.files = _tree(srv.share_dir)
+        srv.add_user("daemon", "Daemon-pass-2")
         yield srv
-    finally:
-        srv.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
@@ -337,10 +329,7 @@ def test_host_down_is_one_error_and_others_continue(creds):
 
 
 def test_host_going_down_mid_scan_fails_each_file_fast(creds, monkeypatch):
-    base = Path(tempfile.mkdtemp(prefix="pdscan-samba-down-"))
-    base.chmod(0o755)
-    other = start_samba(base)
-    try:
+    with running_samba("pdscan-samba-down-") as other:
         for i in range(20):
             (other.share_dir / f"f{i:02d}.txt").write_text(f"файл {i}")
         monkeypatch.setenv("PDSCAN_SMB_PASSWORD", other.password)
@@ -356,9 +345,6 @@ def test_host_going_down_mid_scan_fails_each_file_fast(creds, monkeypatch):
             messages.append(e.value.strerror)
         assert time.monotonic() - started < 5  # one failed connect, then fast failures
         assert "недоступен" in messages[-1]
-    finally:
-        other.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_wrong_password_is_an_error_record(creds, monkeypatch):

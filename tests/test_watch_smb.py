@@ -8,13 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.samba import SMBD, skip_reason, start_samba
+from tests.samba import SMBD, running_samba, skip_reason
 from tests.test_watch import PASSPORT_TEXT, POLICY, SNILS_TEXT, WatchProc, read_count, store_rows, wait_store
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
@@ -22,15 +21,8 @@ pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() 
 
 @pytest.fixture(scope="module")
 def server():
-    # Not under pytest's 0700 tmp dirs (see tests/test_smb.py).
-    base = Path(tempfile.mkdtemp(prefix="pdscan-samba-watch-"))
-    base.chmod(0o755)
-    srv = start_samba(base)
-    try:
+    with running_samba("pdscan-samba-watch-") as srv:
         yield srv
-    finally:
-        srv.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
